@@ -1,0 +1,68 @@
+"""One error shape for the whole API: {"errors": [{"field", "code", "message"}]}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from recurrence.guideline import CaseRefused
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The record was changed by someone else."
+
+    def __init__(self, detail=None, code=None, *, extra: dict | None = None):
+        super().__init__(detail, code)
+        self.extra = extra or {}
+
+
+def _flatten(detail, field: str | None, out: list[dict]) -> None:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = None if key in ("non_field_errors", "detail") else key
+            if field and name:
+                name = f"{field}.{name}"
+            elif field:
+                name = field
+            _flatten(value, name, out)
+    elif isinstance(detail, list):
+        for i, item in enumerate(detail):
+            if isinstance(item, (dict, list)) and field:
+                _flatten(item, f"{field}[{i}]", out)
+            else:
+                _flatten(item, field, out)
+    else:
+        code = getattr(detail, "code", None) or "invalid"
+        out.append({"field": field, "code": str(code), "message": str(detail)})
+
+
+def errors_response(errors: list[dict], status_code: int, extra: dict | None = None) -> Response:
+    body = {"errors": errors}
+    if extra:
+        body.update(extra)
+    return Response(body, status=status_code)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, CaseRefused):
+        return errors_response(exc.errors, status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    errors: list[dict] = []
+    _flatten(exc.detail if isinstance(exc, exceptions.APIException) else response.data, None, errors)
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        errors = [{"field": None, "code": "method_not_allowed", "message": errors[0]["message"]}]
+    response.data = {"errors": errors}
+    if isinstance(exc, Conflict) and exc.extra:
+        response.data.update(exc.extra)
+    return response

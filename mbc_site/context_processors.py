@@ -1,0 +1,5 @@
+from recurrence.guideline import RULESET
+
+
+def ruleset(request):
+    return {"RULESET": RULESET}
