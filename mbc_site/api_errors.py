@@ -59,7 +59,9 @@ def exception_handler(exc, context):
     if response is None:
         return None
     errors: list[dict] = []
-    _flatten(exc.detail if isinstance(exc, exceptions.APIException) else response.data, None, errors)
+    _flatten(
+        exc.detail if isinstance(exc, exceptions.APIException) else response.data, None, errors
+    )
     if isinstance(exc, exceptions.MethodNotAllowed):
         errors = [{"field": None, "code": "method_not_allowed", "message": errors[0]["message"]}]
     response.data = {"errors": errors}

@@ -25,7 +25,9 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) 
     raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
 
 
-def env_int(name: str, default: int, environ: Mapping[str, str] = os.environ, *, minimum: int = 0) -> int:
+def env_int(
+    name: str, default: int, environ: Mapping[str, str] = os.environ, *, minimum: int = 0
+) -> int:
     raw = environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -44,7 +46,9 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.envi
         return default
     items = [item.strip() for item in raw.split(",")]
     if not all(items):
-        raise ImproperlyConfigured(f"{name} must be a comma-separated list with no empty items, not {raw!r}.")
+        raise ImproperlyConfigured(
+            f"{name} must be a comma-separated list with no empty items, not {raw!r}."
+        )
     return items
 
 
@@ -66,7 +70,9 @@ def parse_database_url(url: str, *, base_dir: Path, name: str = "DATABASE_URL") 
     if scheme in ("postgres", "postgresql", "pgsql"):
         db = unquote(parts.path.lstrip("/"))
         if not db:
-            raise ImproperlyConfigured(f"{name} names no PostgreSQL database (postgres://user@host:5432/dbname).")
+            raise ImproperlyConfigured(
+                f"{name} names no PostgreSQL database (postgres://user@host:5432/dbname)."
+            )
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": db,
@@ -77,4 +83,6 @@ def parse_database_url(url: str, *, base_dir: Path, name: str = "DATABASE_URL") 
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
-    raise ImproperlyConfigured(f"{name} must start with sqlite:// or postgres://, not {url.split(':')[0]!r}.")
+    raise ImproperlyConfigured(
+        f"{name} must start with sqlite:// or postgres://, not {url.split(':')[0]!r}."
+    )

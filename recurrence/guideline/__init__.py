@@ -1,9 +1,9 @@
 """The guideline engine of ruleset mbc-recurrence 1.0, free of Django.
 
-    parse_case(data, today=...)  -> Case, or raises CaseRefused(errors)
-    derive_facts(case)           -> Facts
-    evaluate_case(case)          -> the contract's result dict
-    evaluate(data, today=...)    -> parse, derive and evaluate in one call
+parse_case(data, today=...)  -> Case, or raises CaseRefused(errors)
+derive_facts(case)           -> Facts
+evaluate_case(case)          -> the contract's result dict
+evaluate(data, today=...)    -> parse, derive and evaluate in one call
 """
 
 from .case import Case, Site, Workup

@@ -33,7 +33,11 @@ _RULES_BY_SCOPE: dict[str, tuple[Rule, ...]] = {
 
 def fired_rules(facts: Facts) -> list[tuple[Rule, str]]:
     """The rules that apply to these facts with the kind each takes, in the contract's order."""
-    fired = [(r, r.kind_for(facts)) for r in _RULES_BY_SCOPE[facts.category] if r.when(facts)]
+    fired = [
+        (r, r.kind if type(r.kind) is str else r.kind_for(facts))
+        for r in _RULES_BY_SCOPE[facts.category]
+        if r.when(facts)
+    ]
     fired.sort(key=lambda pair: (_KIND_ORDER[pair[1]], pair[0].id))
     return fired
 
@@ -44,7 +48,7 @@ def recommend(facts: Facts) -> dict[str, Any]:
             "code": rule.code,
             "kind": kind,
             "title": rule.title,
-            "detail": rule.detail_for(facts),
+            "detail": rule.detail if type(rule.detail) is str else rule.detail_for(facts),
             "rule": rule.id,
             "source": {"id": rule.source, "section": rule.section},
             "because": rule.because(facts),

@@ -82,6 +82,7 @@ def is_recent_tamoxifen(case: Case) -> bool:
 @dataclass(frozen=True, slots=True)
 class Facts:
     case: Case
+    site_names: tuple[str, ...]
     hr: str
     her2: str
     subtype: str
@@ -122,6 +123,7 @@ def derive_facts(case: Case) -> Facts:
         dfi = whole_months_between(case.primary_diagnosis_date, case.recurrence_date)
     return Facts(
         case=case,
+        site_names=names,
         hr=hr,
         her2=her2,
         subtype=surrogate_subtype(hr, her2, case.pr, case.ki67_percent),
@@ -131,7 +133,9 @@ def derive_facts(case: Case) -> Facts:
         distant_sites=distant,
         visceral_sites=tuple(s for s in distant if s in VISCERAL_SITES),
         distant_lesions=distant_lesions,
-        oligometastatic=category == "metastatic" and distant_lesions is not None and distant_lesions <= 5,
+        oligometastatic=category == "metastatic"
+        and distant_lesions is not None
+        and distant_lesions <= 5,
         disease_free_interval_months=dfi,
         recent_tamoxifen=is_recent_tamoxifen(case),
     )

@@ -69,7 +69,9 @@ def _sites(names: tuple[str, ...]) -> str:
 
 def category_fact(f: Facts) -> str:
     if f.category == "isolated_locoregional":
-        return f"isolated local-regional recurrence (all sites local-regional: {_sites(f.case.site_names)})"
+        return (
+            f"isolated local-regional recurrence (all sites local-regional: {_sites(f.site_names)})"
+        )
     if f.case.presentation == "de_novo_stage_iv":
         return f"de novo stage IV disease (distant sites: {_sites(f.distant_sites)})"
     return f"metastatic recurrence (distant sites: {_sites(f.distant_sites)})"
@@ -81,7 +83,11 @@ def hr_fact(f: Facts) -> str:
 
 def her2_fact(f: Facts) -> str:
     c = f.case
-    ish = {"amplified": "ISH amplified", "not_amplified": "ISH not amplified", "not_done": "ISH not done"}
+    ish = {
+        "amplified": "ISH amplified",
+        "not_amplified": "ISH not amplified",
+        "not_done": "ISH not done",
+    }
     return f"HER2 {f.her2} (IHC {c.her2_ihc}, {ish[c.her2_ish]})"
 
 
@@ -190,28 +196,48 @@ _WORKUP_RULES = [
 RULES: tuple[Rule, ...] = (
     *_WORKUP_RULES,
     Rule(
-        "R-WU-08", "WORKUP_BONE_SCAN", "workup", BOTH, GUIDELINE, S_WORKUP,
+        "R-WU-08",
+        "WORKUP_BONE_SCAN",
+        "workup",
+        BOTH,
+        GUIDELINE,
+        S_WORKUP,
         lambda f: f.case.bone_pain and not f.case.workup.bone_scan,
         "Obtain bone scintigraphy",
         "A bone scan is indicated when symptoms suggest bone metastases.",
         lambda f: ["bone pain suggesting bone metastases", "bone scintigraphy not yet done"],
     ),
     Rule(
-        "R-WU-09", "WORKUP_BRAIN_IMAGING", "workup", BOTH, GUIDELINE, S_WORKUP,
+        "R-WU-09",
+        "WORKUP_BRAIN_IMAGING",
+        "workup",
+        BOTH,
+        GUIDELINE,
+        S_WORKUP,
         lambda f: f.case.neurological_symptoms and not f.case.workup.brain_imaging,
         "Obtain brain imaging (CT or MRI)",
         "Brain imaging belongs to the workup only when there are neurological symptoms.",
         lambda f: ["neurological symptoms", "brain imaging not yet done"],
     ),
     Rule(
-        "R-WU-10", "HISTOLOGY_CONFIRMATION", "workup", BOTH, GUIDELINE, S_WORKUP,
+        "R-WU-10",
+        "HISTOLOGY_CONFIRMATION",
+        "workup",
+        BOTH,
+        GUIDELINE,
+        S_WORKUP,
         lambda f: not f.case.histology_confirmed,
         "Confirm the recurrence by histology or cytology",
         "Confirm the recurrence histopathologically or cytologically whenever it is feasible.",
         lambda f: ["recurrence not yet confirmed by histology or cytology"],
     ),
     Rule(
-        "R-WU-11", "RECEPTOR_REASSESSMENT", "workup", BOTH, GUIDELINE, S_WORKUP,
+        "R-WU-11",
+        "RECEPTOR_REASSESSMENT",
+        "workup",
+        BOTH,
+        GUIDELINE,
+        S_WORKUP,
         lambda f: (
             (f.case.presentation == "recurrence" and f.case.receptors_tested_on == "primary")
             or f.case.er == "unknown"
@@ -245,7 +271,12 @@ RULES: tuple[Rule, ...] = (
         ],
     ),
     Rule(
-        "R-WU-12", "HER2_ISH_CONFIRMATION", "workup", BOTH, GUIDELINE, S_HER2,
+        "R-WU-12",
+        "HER2_ISH_CONFIRMATION",
+        "workup",
+        BOTH,
+        GUIDELINE,
+        S_HER2,
         lambda f: f.her2 == "equivocal",
         "Confirm HER2 by in-situ hybridisation (FISH or CISH)",
         "HER2-directed treatment applies to HER2 overexpression confirmed by FISH or CISH; an "
@@ -253,14 +284,24 @@ RULES: tuple[Rule, ...] = (
         lambda f: [her2_fact(f)],
     ),
     Rule(
-        "R-WU-13", "PERFORMANCE_STATUS_ASSESSMENT", "workup", BOTH, GUIDELINE, S_WORKUP,
+        "R-WU-13",
+        "PERFORMANCE_STATUS_ASSESSMENT",
+        "workup",
+        BOTH,
+        GUIDELINE,
+        S_WORKUP,
         lambda f: f.case.ecog is None,
         "Assess performance status",
         "Performance status guides how intensive the treatment can be.",
         lambda f: ["ECOG performance status not recorded"],
     ),
     Rule(
-        "R-WU-14", "MENOPAUSAL_STATUS_ASSESSMENT", "workup", METASTATIC, GUIDELINE, S_WORKUP,
+        "R-WU-14",
+        "MENOPAUSAL_STATUS_ASSESSMENT",
+        "workup",
+        METASTATIC,
+        GUIDELINE,
+        S_WORKUP,
         lambda f: f.hr == "positive" and f.case.menopausal_status == "unknown",
         "Establish the current menopausal status",
         "The endocrine treatment of hormone receptor-positive metastatic disease differs before "
@@ -269,7 +310,12 @@ RULES: tuple[Rule, ...] = (
     ),
     # Isolated local-regional recurrence
     Rule(
-        "R-LRR-01", "LRR_CURATIVE_INTENT", "treatment", LOCOREGIONAL, GUIDELINE, S_LRR,
+        "R-LRR-01",
+        "LRR_CURATIVE_INTENT",
+        "treatment",
+        LOCOREGIONAL,
+        GUIDELINE,
+        S_LRR,
         lambda f: True,
         "Treat with curative intent, like a new primary breast cancer",
         "An isolated local-regional recurrence is potentially curable, whether it is in the breast "
@@ -277,14 +323,23 @@ RULES: tuple[Rule, ...] = (
         lambda f: [category_fact(f)],
     ),
     Rule(
-        "R-LRR-02", "LRR_RADICAL_RESECTION", "treatment", LOCOREGIONAL, GUIDELINE, S_LRR,
+        "R-LRR-02",
+        "LRR_RADICAL_RESECTION",
+        "treatment",
+        LOCOREGIONAL,
+        GUIDELINE,
+        S_LRR,
         lambda f: f.case.resectable is not False,
         "Radical surgical resection",
         "Resect radically where it is technically feasible.",
         lambda f: [category_fact(f), resectable_fact(f)],
     ),
     Rule(
-        "R-LRR-03", "LRR_MASTECTOMY_AFTER_BCT", "treatment", LOCOREGIONAL, PATIENT_GUIDE,
+        "R-LRR-03",
+        "LRR_MASTECTOMY_AFTER_BCT",
+        "treatment",
+        LOCOREGIONAL,
+        PATIENT_GUIDE,
         S_GUIDE_RECURRENCE,
         lambda f: (
             f.case.resectable is not False
@@ -294,10 +349,18 @@ RULES: tuple[Rule, ...] = (
         "Mastectomy for an in-breast recurrence after breast-conserving therapy",
         "Breast conservation cannot be repeated: the first treatment gave the breast the maximum "
         "radiation dose, so the recurrence is treated by mastectomy.",
-        lambda f: ["recurrence in the same breast", "prior breast-conserving surgery", resectable_fact(f)],
+        lambda f: [
+            "recurrence in the same breast",
+            "prior breast-conserving surgery",
+            resectable_fact(f),
+        ],
     ),
     Rule(
-        "R-LRR-04", "NEOADJUVANT_SYSTEMIC_THERAPY", "treatment", LOCOREGIONAL, PATIENT_GUIDE,
+        "R-LRR-04",
+        "NEOADJUVANT_SYSTEMIC_THERAPY",
+        "treatment",
+        LOCOREGIONAL,
+        PATIENT_GUIDE,
         S_GUIDE_RECURRENCE,
         lambda f: f.case.resectable is False,
         "Chemotherapy before surgery (neoadjuvant)",
@@ -306,7 +369,11 @@ RULES: tuple[Rule, ...] = (
         lambda f: [category_fact(f), resectable_fact(f)],
     ),
     Rule(
-        "R-LRR-05", "NEOADJUVANT_RESPONSE_MONITORING", "monitoring", LOCOREGIONAL, PATIENT_GUIDE,
+        "R-LRR-05",
+        "NEOADJUVANT_RESPONSE_MONITORING",
+        "monitoring",
+        LOCOREGIONAL,
+        PATIENT_GUIDE,
         S_GUIDE_RECURRENCE,
         lambda f: f.case.resectable is False,
         "Check the response before the planned chemotherapy ends",
@@ -315,18 +382,32 @@ RULES: tuple[Rule, ...] = (
         lambda f: [resectable_fact(f), "chemotherapy before surgery planned"],
     ),
     Rule(
-        "R-LRR-06", "LRR_ADJUVANT_SYSTEMIC", "treatment", LOCOREGIONAL, GUIDELINE, S_LRR,
+        "R-LRR-06",
+        "LRR_ADJUVANT_SYSTEMIC",
+        "treatment",
+        LOCOREGIONAL,
+        GUIDELINE,
+        S_LRR,
         lambda f: True,
         "Adjuvant systemic therapy by tumour characteristics",
         lambda f: (
             "After surgery, give adjuvant therapy chosen by the tumour's characteristics "
             "(chemotherapy, hormonal therapy and/or radiotherapy)."
-            + (" The tumour is hormone receptor positive, so hormonal therapy is part of it." if f.hr == "positive" else "")
+            + (
+                " The tumour is hormone receptor positive, so hormonal therapy is part of it."
+                if f.hr == "positive"
+                else ""
+            )
         ),
         lambda f: [category_fact(f), hr_fact(f), her2_fact(f)],
     ),
     Rule(
-        "R-LRR-07", "LRR_RADIOTHERAPY", "treatment", LOCOREGIONAL, GUIDELINE, S_LRR,
+        "R-LRR-07",
+        "LRR_RADIOTHERAPY",
+        "treatment",
+        LOCOREGIONAL,
+        GUIDELINE,
+        S_LRR,
         lambda f: not f.case.prior_breast_radiotherapy,
         "Radiotherapy as part of the curative treatment",
         "Radiotherapy is among the adjuvant treatments after resection; the area has not been "
@@ -334,7 +415,11 @@ RULES: tuple[Rule, ...] = (
         lambda f: [category_fact(f), radiotherapy_fact(f)],
     ),
     Rule(
-        "R-LRR-08", "WARN_PRIOR_RADIOTHERAPY", "warning", LOCOREGIONAL, PATIENT_GUIDE,
+        "R-LRR-08",
+        "WARN_PRIOR_RADIOTHERAPY",
+        "warning",
+        LOCOREGIONAL,
+        PATIENT_GUIDE,
         S_GUIDE_RECURRENCE,
         lambda f: f.case.prior_breast_radiotherapy,
         "The irradiated area cannot take a further full dose",
@@ -343,7 +428,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [radiotherapy_fact(f)],
     ),
     Rule(
-        "R-LRR-09", "WARN_UNDERTREATMENT_LRR", "warning", LOCOREGIONAL, GUIDELINE, S_PITFALLS,
+        "R-LRR-09",
+        "WARN_UNDERTREATMENT_LRR",
+        "warning",
+        LOCOREGIONAL,
+        GUIDELINE,
+        S_PITFALLS,
         lambda f: True,
         "Do not undertreat: curative, not palliative, treatment",
         "An isolated local-regional recurrence should receive aggressive treatment with curative "
@@ -351,7 +441,11 @@ RULES: tuple[Rule, ...] = (
         lambda f: [category_fact(f)],
     ),
     Rule(
-        "R-LRR-10", "CONTRALATERAL_MASTECTOMY_DISCUSS", "consider", LOCOREGIONAL, PATIENT_GUIDE,
+        "R-LRR-10",
+        "CONTRALATERAL_MASTECTOMY_DISCUSS",
+        "consider",
+        LOCOREGIONAL,
+        PATIENT_GUIDE,
         S_GUIDE_RECURRENCE,
         lambda f: "breast" in f.locoregional_sites,
         "Discuss risk-reducing mastectomy of the other breast",
@@ -362,7 +456,12 @@ RULES: tuple[Rule, ...] = (
     ),
     # Metastatic disease
     Rule(
-        "R-MET-01", "MET_PALLIATIVE_INTENT", "treatment", METASTATIC, GUIDELINE, S_MET,
+        "R-MET-01",
+        "MET_PALLIATIVE_INTENT",
+        "treatment",
+        METASTATIC,
+        GUIDELINE,
+        S_MET,
         lambda f: True,
         "Palliative intent: quality of life and longer survival",
         "Treatment of systemic or metastatic disease is palliative; its goals are better quality of "
@@ -370,7 +469,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [category_fact(f)],
     ),
     Rule(
-        "R-MET-ENDO-01", "ENDOCRINE_FIRST_LINE", "treatment", METASTATIC, GUIDELINE, S_HR_POS,
+        "R-MET-ENDO-01",
+        "ENDOCRINE_FIRST_LINE",
+        "treatment",
+        METASTATIC,
+        GUIDELINE,
+        S_HR_POS,
         endocrine_first_line,
         "Endocrine therapy first line",
         "Start with endocrine therapy unless rapidly progressive, life-threatening visceral disease "
@@ -378,7 +482,11 @@ RULES: tuple[Rule, ...] = (
         _endocrine_because,
     ),
     Rule(
-        "R-MET-ENDO-02", "ENDO_TAMOXIFEN_OVARIAN_SUPPRESSION", "treatment", METASTATIC, GUIDELINE,
+        "R-MET-ENDO-02",
+        "ENDO_TAMOXIFEN_OVARIAN_SUPPRESSION",
+        "treatment",
+        METASTATIC,
+        GUIDELINE,
         S_PREMENO,
         lambda f: (
             endocrine_first_line(f)
@@ -391,9 +499,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [hr_fact(f), menopausal_fact(f), tamoxifen_fact(f)],
     ),
     Rule(
-        "R-MET-ENDO-03", "ENDO_AI_OVARIAN_SUPPRESSION",
+        "R-MET-ENDO-03",
+        "ENDO_AI_OVARIAN_SUPPRESSION",
         lambda f: "treatment" if f.recent_tamoxifen else "consider",
-        METASTATIC, GUIDELINE, S_PREMENO,
+        METASTATIC,
+        GUIDELINE,
+        S_PREMENO,
         lambda f: endocrine_first_line(f) and f.case.menopausal_status == "premenopausal",
         "Aromatase inhibitor after or with ovarian ablation",
         lambda f: (
@@ -409,7 +520,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [hr_fact(f), menopausal_fact(f), tamoxifen_fact(f)],
     ),
     Rule(
-        "R-MET-ENDO-04", "ENDO_AROMATASE_INHIBITOR", "treatment", METASTATIC, GUIDELINE, S_POSTMENO,
+        "R-MET-ENDO-04",
+        "ENDO_AROMATASE_INHIBITOR",
+        "treatment",
+        METASTATIC,
+        GUIDELINE,
+        S_POSTMENO,
         lambda f: endocrine_first_line(f) and f.case.menopausal_status == "postmenopausal",
         "Third-generation aromatase inhibitor (anastrozole, letrozole or exemestane)",
         "After the menopause, third-generation aromatase inhibitors are better than tamoxifen in "
@@ -417,7 +533,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [hr_fact(f), menopausal_fact(f), crisis_fact(f), resistance_fact(f)],
     ),
     Rule(
-        "R-MET-ENDO-05", "ENDO_TAMOXIFEN_ALTERNATIVE", "consider", METASTATIC, GUIDELINE, S_POSTMENO,
+        "R-MET-ENDO-05",
+        "ENDO_TAMOXIFEN_ALTERNATIVE",
+        "consider",
+        METASTATIC,
+        GUIDELINE,
+        S_POSTMENO,
         lambda f: endocrine_first_line(f) and f.case.menopausal_status == "postmenopausal",
         "Tamoxifen as an alternative first line",
         "Tamoxifen remains an acceptable first-line choice in selected patients, depending on their "
@@ -425,7 +546,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [hr_fact(f), menopausal_fact(f)],
     ),
     Rule(
-        "R-MET-ENDO-06", "ENDO_SECOND_LINE_OPTIONS", "info", METASTATIC, GUIDELINE, S_POSTMENO,
+        "R-MET-ENDO-06",
+        "ENDO_SECOND_LINE_OPTIONS",
+        "info",
+        METASTATIC,
+        GUIDELINE,
+        S_POSTMENO,
         lambda f: endocrine_first_line(f) and f.case.menopausal_status == "postmenopausal",
         "Second-line endocrine options",
         "Hormonal options for second line: anastrozole, letrozole, exemestane, fulvestrant, "
@@ -433,7 +559,11 @@ RULES: tuple[Rule, ...] = (
         lambda f: [hr_fact(f), menopausal_fact(f)],
     ),
     Rule(
-        "R-MET-ENDO-07", "MONITOR_ENDOCRINE_RESPONSE", "monitoring", METASTATIC, GUIDELINE,
+        "R-MET-ENDO-07",
+        "MONITOR_ENDOCRINE_RESPONSE",
+        "monitoring",
+        METASTATIC,
+        GUIDELINE,
         S_RESPONSE,
         endocrine_first_line,
         "Evaluate the response after 3 months of endocrine therapy",
@@ -442,7 +572,11 @@ RULES: tuple[Rule, ...] = (
         _endocrine_because,
     ),
     Rule(
-        "R-MET-ENDO-08", "WARN_NO_CHEMO_ENDOCRINE_COMBINATION", "warning", METASTATIC, GUIDELINE,
+        "R-MET-ENDO-08",
+        "WARN_NO_CHEMO_ENDOCRINE_COMBINATION",
+        "warning",
+        METASTATIC,
+        GUIDELINE,
         S_HR_POS,
         lambda f: f.hr == "positive",
         "Do not combine chemotherapy with hormonal therapy",
@@ -450,7 +584,11 @@ RULES: tuple[Rule, ...] = (
         lambda f: [hr_fact(f)],
     ),
     Rule(
-        "R-MET-ENDO-09", "WARN_STOP_INEFFECTIVE_ENDOCRINE", "warning", METASTATIC, GUIDELINE,
+        "R-MET-ENDO-09",
+        "WARN_STOP_INEFFECTIVE_ENDOCRINE",
+        "warning",
+        METASTATIC,
+        GUIDELINE,
         S_PITFALLS,
         lambda f: f.hr == "positive" and f.case.endocrine_resistance,
         "Do not continue ineffective endocrine therapy",
@@ -458,7 +596,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [hr_fact(f), "endocrine resistance"],
     ),
     Rule(
-        "R-MET-CHEMO-01", "CHEMOTHERAPY", "treatment", METASTATIC, GUIDELINE, S_CHEMO,
+        "R-MET-CHEMO-01",
+        "CHEMOTHERAPY",
+        "treatment",
+        METASTATIC,
+        GUIDELINE,
+        S_CHEMO,
         needs_chemotherapy,
         "Chemotherapy",
         "Hormone receptor-negative or endocrine-resistant disease, or rapidly progressive "
@@ -468,7 +611,12 @@ RULES: tuple[Rule, ...] = (
         chemo_reasons,
     ),
     Rule(
-        "R-MET-CHEMO-02", "CHEMO_SINGLE_AGENT_PREFERRED", "consider", METASTATIC, GUIDELINE, S_CHEMO,
+        "R-MET-CHEMO-02",
+        "CHEMO_SINGLE_AGENT_PREFERRED",
+        "consider",
+        METASTATIC,
+        GUIDELINE,
+        S_CHEMO,
         needs_chemotherapy,
         "Prefer single-agent chemotherapy",
         "Single agents (anthracyclines, taxanes, capecitabine, vinorelbine, continuous-infusion "
@@ -476,7 +624,12 @@ RULES: tuple[Rule, ...] = (
         chemo_reasons,
     ),
     Rule(
-        "R-MET-CHEMO-03", "CHEMO_REGIMEN_OPTIONS", "info", METASTATIC, GUIDELINE, S_CHEMO,
+        "R-MET-CHEMO-03",
+        "CHEMO_REGIMEN_OPTIONS",
+        "info",
+        METASTATIC,
+        GUIDELINE,
+        S_CHEMO,
         needs_chemotherapy,
         "Regimen families in common use",
         "No single regimen has proven superior. Families in common use: non-anthracycline "
@@ -488,7 +641,12 @@ RULES: tuple[Rule, ...] = (
         chemo_reasons,
     ),
     Rule(
-        "R-MET-CHEMO-04", "MONITOR_CHEMO_RESPONSE", "monitoring", METASTATIC, GUIDELINE, S_RESPONSE,
+        "R-MET-CHEMO-04",
+        "MONITOR_CHEMO_RESPONSE",
+        "monitoring",
+        METASTATIC,
+        GUIDELINE,
+        S_RESPONSE,
         needs_chemotherapy,
         "Evaluate the response after 2-3 cycles of chemotherapy",
         "Assess clinically, by symptoms, blood tests and by repeating imaging that was abnormal at "
@@ -496,14 +654,24 @@ RULES: tuple[Rule, ...] = (
         chemo_reasons,
     ),
     Rule(
-        "R-MET-CHEMO-05", "WARN_NO_HIGH_DOSE_CHEMO", "warning", METASTATIC, GUIDELINE, S_PITFALLS,
+        "R-MET-CHEMO-05",
+        "WARN_NO_HIGH_DOSE_CHEMO",
+        "warning",
+        METASTATIC,
+        GUIDELINE,
+        S_PITFALLS,
         needs_chemotherapy,
         "Do not use high-dose chemotherapy",
         "There is no evidence that it improves overall or relapse-free survival.",
         chemo_reasons,
     ),
     Rule(
-        "R-MET-HER2-01", "HER2_TRASTUZUMAB", "treatment", METASTATIC, GUIDELINE, S_HER2,
+        "R-MET-HER2-01",
+        "HER2_TRASTUZUMAB",
+        "treatment",
+        METASTATIC,
+        GUIDELINE,
+        S_HER2,
         lambda f: f.her2 == "positive",
         "Trastuzumab, with or without non-anthracycline chemotherapy",
         "HER2-positive disease (overexpression confirmed by FISH or CISH) is treated with "
@@ -511,14 +679,23 @@ RULES: tuple[Rule, ...] = (
         lambda f: [her2_fact(f)],
     ),
     Rule(
-        "R-MET-HER2-02", "HER2_CARDIAC_MONITORING", "monitoring", METASTATIC, GUIDELINE, S_HER2,
+        "R-MET-HER2-02",
+        "HER2_CARDIAC_MONITORING",
+        "monitoring",
+        METASTATIC,
+        GUIDELINE,
+        S_HER2,
         lambda f: f.her2 == "positive",
         "Cardiac monitoring before and during trastuzumab",
         "Cardiac monitoring is mandatory before and throughout trastuzumab treatment.",
         lambda f: [her2_fact(f)],
     ),
     Rule(
-        "R-MET-HER2-03", "HER2_LAPATINIB_OPTION", "consider", METASTATIC, PATIENT_GUIDE,
+        "R-MET-HER2-03",
+        "HER2_LAPATINIB_OPTION",
+        "consider",
+        METASTATIC,
+        PATIENT_GUIDE,
         S_GUIDE_OPTIONS,
         lambda f: f.her2 == "positive",
         "Lapatinib is an option for HER2-positive disease",
@@ -527,7 +704,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [her2_fact(f)],
     ),
     Rule(
-        "R-MET-SUP-01", "BONE_BISPHOSPHONATE", "supportive", METASTATIC, GUIDELINE, S_SUPPORT,
+        "R-MET-SUP-01",
+        "BONE_BISPHOSPHONATE",
+        "supportive",
+        METASTATIC,
+        GUIDELINE,
+        S_SUPPORT,
         lambda f: "bone" in f.distant_sites or f.case.hypercalcaemia,
         "Bisphosphonates",
         "Bisphosphonates treat hypercalcaemia and relieve symptoms of lytic bone metastases; the "
@@ -542,14 +724,23 @@ RULES: tuple[Rule, ...] = (
         ],
     ),
     Rule(
-        "R-MET-SUP-02", "PALLIATIVE_RADIOTHERAPY", "supportive", METASTATIC, GUIDELINE, S_SUPPORT,
+        "R-MET-SUP-02",
+        "PALLIATIVE_RADIOTHERAPY",
+        "supportive",
+        METASTATIC,
+        GUIDELINE,
+        S_SUPPORT,
         lambda f: bool(f.case.symptomatic_sites),
         "Palliative radiotherapy to symptomatic sites",
         "Radiotherapy is an integral part of palliative treatment for sites that cause symptoms.",
         lambda f: [f"symptomatic sites: {_sites(f.case.symptomatic_sites)}"],
     ),
     Rule(
-        "R-MET-SUP-03", "SYMPTOM_FOCUSED_CARE", "consider", METASTATIC, PATIENT_GUIDE,
+        "R-MET-SUP-03",
+        "SYMPTOM_FOCUSED_CARE",
+        "consider",
+        METASTATIC,
+        PATIENT_GUIDE,
         S_GUIDE_OPTIONS,
         lambda f: f.case.ecog is not None and f.case.ecog >= 3,
         "Consider care focused on pain and symptom management",
@@ -558,7 +749,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [ecog_fact(f)],
     ),
     Rule(
-        "R-MET-SURG-01", "SURGERY_LIMITED_METASTATIC", "consider", METASTATIC, GUIDELINE, S_SUPPORT,
+        "R-MET-SURG-01",
+        "SURGERY_LIMITED_METASTATIC",
+        "consider",
+        METASTATIC,
+        GUIDELINE,
+        S_SUPPORT,
         lambda f: f.oligometastatic and (f.case.ecog is None or f.case.ecog <= 2),
         "Surgery may be considered for limited metastatic disease",
         "For limited metastatic presentations surgery may be considered in selected patients; the "
@@ -566,7 +762,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: [lesions_fact(f), ecog_fact(f)],
     ),
     Rule(
-        "R-MET-SURG-02", "PRIMARY_TUMOUR_SURGERY", "consider", METASTATIC, "soomro-2021", "Conclusion",
+        "R-MET-SURG-02",
+        "PRIMARY_TUMOUR_SURGERY",
+        "consider",
+        METASTATIC,
+        "soomro-2021",
+        "Conclusion",
         lambda f: (
             f.case.presentation == "de_novo_stage_iv"
             and f.case.primary_in_situ
@@ -583,7 +784,12 @@ RULES: tuple[Rule, ...] = (
         ],
     ),
     Rule(
-        "R-MET-SURG-03", "LIVER_RESECTION", "consider", METASTATIC, "severance-liver", "Conclusion",
+        "R-MET-SURG-03",
+        "LIVER_RESECTION",
+        "consider",
+        METASTATIC,
+        "severance-liver",
+        "Conclusion",
         lambda f: f.only_distant_site == "liver" and f.case.ecog in (0, 1),
         "Consider liver resection",
         "In a single-centre series, liver resection improved survival, particularly with a solitary "
@@ -591,7 +797,12 @@ RULES: tuple[Rule, ...] = (
         lambda f: ["liver is the only distant site", ecog_fact(f)],
     ),
     Rule(
-        "R-MET-MON-01", "MONITOR_TUMOUR_MARKERS", "monitoring", METASTATIC, GUIDELINE, S_RESPONSE,
+        "R-MET-MON-01",
+        "MONITOR_TUMOUR_MARKERS",
+        "monitoring",
+        METASTATIC,
+        GUIDELINE,
+        S_RESPONSE,
         lambda f: f.only_distant_site == "bone",
         "Tumour markers (CA 15-3) to follow the response",
         "Bone-only disease is not easily measurable; tumour markers such as CA 15-3 may help to "

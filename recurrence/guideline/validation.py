@@ -114,8 +114,24 @@ def _choice_words(choices: tuple[str, ...]) -> str:
     return ", ".join(f'"{c}"' for c in choices)
 
 
-def _check_scalar(path: str, label: str, value: Any, spec: FieldSpec, errs: _Collector) -> Any:
-    """Return the parsed value, or _MISSING after recording a problem."""
+def _check_scalar(
+    path: str, label: str | None, value: Any, spec: FieldSpec, errs: _Collector
+) -> Any:
+    """Return the parsed value, or _MISSING after recording a problem.
+
+    The common valid values return at once; `label` (default: the field's label) is
+    only worked out when there is a problem to describe.
+    """
+    kind = spec.kind
+    if kind == "choice":
+        if value in spec.choices:
+            return value
+    elif kind == "bool":
+        if value is True or value is False:
+            return value
+    elif value is None and spec.nullable:
+        return None
+    label = label or _label(path)
     if value is None:
         if spec.nullable:
             return None
@@ -174,12 +190,18 @@ def _parse_sites(value: Any, errs: _Collector) -> tuple[Site, ...] | None:
     for i, item in enumerate(value):
         base = f"sites[{i}]"
         if not isinstance(item, Mapping):
-            errs.add(base, "wrong_type", f"Site {i + 1} must be an object with a site and its lesion count.")
+            errs.add(
+                base,
+                "wrong_type",
+                f"Site {i + 1} must be an object with a site and its lesion count.",
+            )
             ok = False
             continue
         for key in item:
             if key not in SITE_FIELDS:
-                errs.add(f"{base}.{key}", "unknown_field", f"Site {i + 1}: {key!r} is not a known field.")
+                errs.add(
+                    f"{base}.{key}", "unknown_field", f"Site {i + 1}: {key!r} is not a known field."
+                )
                 ok = False
         site = item.get("site", _MISSING)
         if site is _MISSING or site is None:
@@ -201,13 +223,14 @@ def _parse_sites(value: Any, errs: _Collector) -> tuple[Site, ...] | None:
                 f"Site {i + 1}: {SITE_LABELS[site]} is listed more than once; give it once with its lesion count.",
             )
             ok = False
+        else:
+            seen.add(site)
         lesions = _check_scalar(
             f"{base}.lesions", f"Site {i + 1} lesions", item.get("lesions"), LESIONS_SPEC, errs
         )
         if lesions is _MISSING:
             ok = False
         if site is not _MISSING and lesions is not _MISSING:
-            seen.add(site)
             parsed.append(Site(site, lesions))
     return tuple(parsed) if ok else None
 
@@ -233,13 +256,17 @@ def _parse_symptomatic(value: Any, errs: _Collector) -> tuple[str, ...] | None:
 
 def _parse_workup(value: Any, errs: _Collector) -> Workup | None:
     if not isinstance(value, Mapping):
-        errs.add("workup", "wrong_type", "Workup must be a checklist of the assessments already done.")
+        errs.add(
+            "workup", "wrong_type", "Workup must be a checklist of the assessments already done."
+        )
         return None
     ok = True
     done: dict[str, bool] = {}
     for key, item in value.items():
         if key not in WORKUP_ITEMS:
-            errs.add(f"workup.{key}", "unknown_field", f"Workup: {key!r} is not a known assessment.")
+            errs.add(
+                f"workup.{key}", "unknown_field", f"Workup: {key!r} is not a known assessment."
+            )
             ok = False
             continue
         if type(item) is not bool:
@@ -265,22 +292,22 @@ def parse_case(data: Any, *, today: dt.date) -> Case:
         errs.add("case", "wrong_type", "A case must be a JSON object of named fields.")
         raise CaseRefused(errs.errors)
 
-    for key in data:
-        if key not in CASE_FIELDS:
-            errs.add(str(key), "unknown_field", f"{key!r} is not a field of a case.")
-
     values: dict[str, Any] = {}
     for name in REQUIRED_FIELDS:
         if data.get(name) is None:
             errs.add(name, "required", f"{_label(name)} is required.")
 
-    for name, spec in SCALAR_FIELDS.items():
-        raw = data.get(name, _MISSING)
-        if raw is _MISSING or (raw is None and name in REQUIRED_FIELDS):
+    for key, raw in data.items():
+        spec = SCALAR_FIELDS.get(key)
+        if spec is None:
+            if key not in COMPOUND_FIELDS:
+                errs.add(str(key), "unknown_field", f"{key!r} is not a field of a case.")
             continue
-        parsed = _check_scalar(name, _label(name), raw, spec, errs)
+        if raw is None and key in REQUIRED_FIELDS:
+            continue
+        parsed = _check_scalar(key, None, raw, spec, errs)
         if parsed is not _MISSING:
-            values[name] = parsed
+            values[key] = parsed
 
     sites: tuple[Site, ...] | None = None
     if data.get("sites") is not None:
@@ -339,13 +366,12 @@ def _check_cross_fields(
     symptomatic: tuple[str, ...] | None,
     errs: _Collector,
 ) -> None:
-    if values.get("tamoxifen_end_date") is not None and data.get("prior_tamoxifen") is not True:
-        if "prior_tamoxifen" not in data or values.get("prior_tamoxifen") is False:
-            errs.add(
-                "tamoxifen_end_date",
-                "tamoxifen_end_without_tamoxifen",
-                "A tamoxifen end date is given but prior tamoxifen is not ticked.",
-            )
+    if values.get("tamoxifen_end_date") is not None and data.get("prior_tamoxifen", False) is False:
+        errs.add(
+            "tamoxifen_end_date",
+            "tamoxifen_end_without_tamoxifen",
+            "A tamoxifen end date is given but prior tamoxifen is not ticked.",
+        )
     if sites is None:
         return
     present = {s.site for s in sites}

@@ -26,7 +26,9 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="JSON file with a case or a list of cases; '-' reads stdin")
+        parser.add_argument(
+            "file", help="JSON file with a case or a list of cases; '-' reads stdin"
+        )
         parser.add_argument("--today", type=_date, default=None, help="date used for future_date")
         parser.add_argument(
             "--evidence", action="store_true", help="add the matching published evidence"
@@ -74,7 +76,9 @@ class Command(BaseCommand):
             self._refuse_input(f"{name} is not UTF-8 text.")
 
     def _refuse_input(self, message: str):
-        self.stderr.write(json.dumps({"errors": [{"field": None, "code": "invalid_input", "message": message}]}))
+        self.stderr.write(
+            json.dumps({"errors": [{"field": None, "code": "invalid_input", "message": message}]})
+        )
         sys.exit(2)
 
 

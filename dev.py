@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Quick start for a machine with only Python 3.11+.
+
+    python3 dev.py serve   install, migrate, load demo data, run on http://127.0.0.1:8000/
+    python3 dev.py test    install and run the whole test suite (extra args go to pytest)
+    python3 dev.py lint    install and run ruff (lint and format check)
+
+Installs into .venv beside this file (or $MBC_VENV) and reinstalls only when
+pyproject.toml changes. Uses nothing but the standard library, so it runs before
+anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("MBC_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".install-stamp"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def install() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("MBC Board needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    print("Installing MBC Board and its pinned dependencies ...", flush=True)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def serve(extra: list[str]) -> None:
+    env = {**os.environ, "MBC_DEVELOPMENT": "1"}
+    run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
+    run(PYTHON, "manage.py", "seed_demo", "--if-empty", env=env)
+    print("\nMBC Board runs at http://127.0.0.1:8000/ (Ctrl+C stops it).\n", flush=True)
+    run(PYTHON, "manage.py", "runserver", "127.0.0.1:8000", *extra, env=env)
+
+
+def test(extra: list[str]) -> None:
+    run(PYTHON, "-m", "pytest", *extra)
+
+
+def lint(extra: list[str]) -> None:
+    run(BIN / "ruff", "check", ".", *extra)
+    run(BIN / "ruff", "format", "--check", ".")
+
+
+def main(argv: list[str]) -> None:
+    commands = {"serve": serve, "test": test, "lint": lint}
+    if not argv or argv[0] not in commands:
+        sys.exit(__doc__)
+    install()
+    commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,262 @@
+"""Every write of a case goes through here: validate with the guideline contract, store the
+case with its sites, record the change, and refuse a stale save."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from recurrence.guideline import CaseRefused, derive_facts, parse_case, schema
+from recurrence.guideline.case import Case as ContractCase
+from recurrence.guideline.facts import Facts
+from recurrence.models import WORKUP_FIELDS, Case, CaseChange, CaseSite
+
+META_FIELDS = ("case_number", "hospital_number")
+_CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$")
+_SCALARS = tuple(
+    name
+    for name in ContractCase.__dataclass_fields__
+    if name not in ("sites", "symptomatic_sites", "workup")
+)
+
+
+class StaleVersion(Exception):
+    """Someone saved the case after the version this change was based on."""
+
+    def __init__(self, current: Case):
+        super().__init__(f"Case {current.case_number} is now at version {current.version}.")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A validated case body: the contract's case and the board's references."""
+
+    case: ContractCase
+    case_number: str
+    hospital_number: str
+
+
+def _body(case: Case, sites: list[CaseSite]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "case_number": case.case_number,
+        "hospital_number": case.hospital_number,
+    }
+    for name in _SCALARS:
+        value = getattr(case, name)
+        body[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    body["sites"] = [{"site": s.site, "lesions": s.lesions} for s in sites]
+    body["symptomatic_sites"] = [s.site for s in sites if s.symptomatic]
+    body["workup"] = {item: getattr(case, f"workup_{item}") for item in schema.WORKUP_ITEMS}
+    return body
+
+
+def case_body(case: Case) -> dict[str, Any]:
+    """The case number, hospital number and the contract's case (uses prefetched sites)."""
+    return _body(case, list(case.sites.all()))
+
+
+def case_to_contract(case: Case) -> dict[str, Any]:
+    """The stored case in the contract's JSON shape."""
+    return {k: v for k, v in case_body(case).items() if k not in META_FIELDS}
+
+
+def contract_case(case: Case) -> ContractCase:
+    """The stored case as the engine's Case; it was validated when it was saved."""
+    return parse_case(case_to_contract(case), today=_far_future())
+
+
+def case_facts(case: Case) -> Facts:
+    return derive_facts(contract_case(case))
+
+
+def _far_future():
+    # A stored case was checked against the date it was saved on; reading it back must
+    # not refuse it, so the future-date check is not repeated here.
+    return timezone.localdate().replace(year=9999)
+
+
+def validate_body(data: Any, *, exclude_case_id: int | None = None) -> Payload:
+    """Check a case body (the contract's case plus case_number and hospital_number)."""
+    if not isinstance(data, dict):
+        raise CaseRefused(
+            [
+                {
+                    "field": "case",
+                    "code": "wrong_type",
+                    "message": "A case must be a JSON object of named fields.",
+                }
+            ]
+        )
+    contract = {k: v for k, v in data.items() if k not in META_FIELDS}
+    errors: list[dict[str, str]] = []
+    case_number = data.get("case_number")
+    if case_number is None or (isinstance(case_number, str) and not case_number.strip()):
+        errors.append(
+            {"field": "case_number", "code": "required", "message": "Case number is required."}
+        )
+    elif not isinstance(case_number, str):
+        errors.append(
+            {"field": "case_number", "code": "wrong_type", "message": "Case number must be text."}
+        )
+    else:
+        case_number = case_number.strip()
+        if len(case_number) > 40:
+            errors.append(
+                {
+                    "field": "case_number",
+                    "code": "max_length",
+                    "message": "Case number must be at most 40 characters.",
+                }
+            )
+        elif not _CASE_NUMBER.match(case_number):
+            errors.append(
+                {
+                    "field": "case_number",
+                    "code": "invalid",
+                    "message": "Case number may hold letters, digits, spaces and . _ / - only.",
+                }
+            )
+        elif Case.objects.filter(case_number=case_number).exclude(pk=exclude_case_id).exists():
+            errors.append(
+                {
+                    "field": "case_number",
+                    "code": "unique",
+                    "message": f"Case number {case_number} is already in use.",
+                }
+            )
+    hospital_number = data.get("hospital_number") or ""
+    if not isinstance(hospital_number, str):
+        errors.append(
+            {
+                "field": "hospital_number",
+                "code": "wrong_type",
+                "message": "Hospital number must be text.",
+            }
+        )
+        hospital_number = ""
+    elif len(hospital_number.strip()) > 40:
+        errors.append(
+            {
+                "field": "hospital_number",
+                "code": "max_length",
+                "message": "Hospital number must be at most 40 characters.",
+            }
+        )
+    try:
+        parsed = parse_case(contract, today=timezone.localdate())
+    except CaseRefused as refused:
+        errors.extend(refused.errors)
+        parsed = None
+    if errors:
+        raise CaseRefused(errors)
+    assert parsed is not None
+    return Payload(parsed, case_number, hospital_number.strip())
+
+
+def site_pattern(facts: Facts) -> str:
+    """A coarse grouping of where the disease is, used to find similar patients."""
+    if facts.category == "isolated_locoregional":
+        return "locoregional"
+    only = facts.only_distant_site
+    if only in ("bone", "liver", "lung", "brain"):
+        return f"{only}_only"
+    if "brain" in facts.distant_sites:
+        return "brain"
+    return "visceral" if facts.visceral_sites else "non_visceral"
+
+
+def _apply(case: Case, payload: Payload) -> list[CaseSite]:
+    parsed = payload.case
+    case.case_number = payload.case_number
+    case.hospital_number = payload.hospital_number
+    for name in _SCALARS:
+        setattr(case, name, getattr(parsed, name))
+    for item, field in zip(schema.WORKUP_ITEMS, WORKUP_FIELDS, strict=True):
+        setattr(case, field, getattr(parsed.workup, item))
+    facts = derive_facts(parsed)
+    case.category = facts.category
+    case.subtype = facts.subtype
+    case.site_pattern = site_pattern(facts)
+    return [
+        CaseSite(
+            site=s.site,
+            lesions=s.lesions,
+            symptomatic=s.site in parsed.symptomatic_sites,
+            position=i,
+        )
+        for i, s in enumerate(parsed.sites)
+    ]
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+def _unique_clash(case_number: str) -> CaseRefused:
+    return CaseRefused(
+        [
+            {
+                "field": "case_number",
+                "code": "unique",
+                "message": f"Case number {case_number} is already in use.",
+            }
+        ]
+    )
+
+
+def case_create(*, data: Any, user, synthetic: bool = False) -> Case:
+    payload = validate_body(data)
+    case = Case(synthetic=synthetic, created_by=user, updated_by=user)
+    sites = _apply(case, payload)
+    try:
+        with transaction.atomic():
+            case.save()
+            for s in sites:
+                s.case = case
+            CaseSite.objects.bulk_create(sites)
+            CaseChange.objects.create(
+                case=case,
+                version=1,
+                action="create",
+                changed_by=user,
+                changes=_diff({}, _body(case, sites)),
+            )
+    except IntegrityError:
+        raise _unique_clash(payload.case_number) from None
+    return case
+
+
+def case_update(*, case_id: int, data: Any, version: int, user) -> Case:
+    """Replace a case's content. Raises CaseRefused (nothing stored) or StaleVersion."""
+    payload = validate_body(data, exclude_case_id=case_id)
+    with transaction.atomic():
+        # The conditional UPDATE takes the row lock; a concurrent save of the same version
+        # waits for it and then matches no row, so exactly one of two racing saves wins.
+        won = Case.objects.filter(pk=case_id, version=version).update(version=F("version") + 1)
+        if not won:
+            current = Case.objects.get(pk=case_id)
+            raise StaleVersion(current)
+        case = Case.objects.prefetch_related("sites").get(pk=case_id)
+        before = case_body(case)
+        sites = _apply(case, payload)
+        case.updated_by = user
+        try:
+            with transaction.atomic():
+                case.save()
+                case.sites.all().delete()
+                for s in sites:
+                    s.case = case
+                CaseSite.objects.bulk_create(sites)
+        except IntegrityError:
+            raise _unique_clash(payload.case_number) from None
+        changes = _diff(before, _body(case, sites))
+        CaseChange.objects.create(
+            case=case, version=case.version, action="update", changed_by=user, changes=changes
+        )
+    return case

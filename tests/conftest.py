@@ -1,0 +1,128 @@
+"""The cast every view test uses: one user per role and one with no role, and case bodies."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+
+import pytest
+
+from recurrence import roles
+
+PASSWORD = "a-long-test-password-7"
+
+BASE_CASE = {
+    "case_number": "MBC-0001",
+    "hospital_number": "H123456",
+    "presentation": "recurrence",
+    "recurrence_date": "2024-06-10",
+    "primary_diagnosis_date": "2019-03-01",
+    "age": 58,
+    "menopausal_status": "postmenopausal",
+    "er": "positive",
+    "pr": "positive",
+    "her2_ihc": "1+",
+    "ki67_percent": 25,
+    "receptors_tested_on": "recurrence",
+    "histology_confirmed": True,
+    "ecog": 1,
+    "bone_pain": True,
+    "sites": [{"site": "bone", "lesions": 2}, {"site": "lung", "lesions": 1}],
+    "symptomatic_sites": ["bone"],
+    "workup": {"cbc": True, "liver_function": True},
+}
+
+
+@pytest.fixture
+def case_data():
+    """A valid case body (contract case plus case_number, hospital_number); edit freely."""
+
+    def make(**overrides):
+        data = copy.deepcopy(BASE_CASE)
+        data.update(overrides)
+        return data
+
+    return make
+
+
+def _user(django_user_model, username, role=None, **extra):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD, **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def coordinator(db, django_user_model):
+    return _user(django_user_model, "cora", roles.COORDINATOR)
+
+
+@pytest.fixture
+def oncologist(db, django_user_model):
+    return _user(django_user_model, "oscar", roles.ONCOLOGIST)
+
+
+@pytest.fixture
+def administrator(db, django_user_model):
+    return _user(django_user_model, "ada", roles.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def nobody(db, django_user_model):
+    """Signed in, but holds no role."""
+    return _user(django_user_model, "nora")
+
+
+@pytest.fixture
+def stored_case(db, coordinator, case_data):
+    from recurrence.services import case_create
+
+    return case_create(data=case_data(), user=coordinator)
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright; skipped when Chromium is not installed,
+    unless MBC_REQUIRE_BROWSER=1 (CI), where its absence fails the run."""
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("MBC_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (MBC_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def artifacts_dir(tmp_path_factory):
+    """Where browser tests leave screenshots and PDFs (kept by CI via MBC_ARTIFACTS)."""
+    target = os.environ.get("MBC_ARTIFACTS")
+    if target:
+        os.makedirs(target, exist_ok=True)
+        return target
+    return str(tmp_path_factory.mktemp("artifacts"))
