@@ -49,8 +49,18 @@ def errors_response(errors: list[dict], status_code: int, extra: dict | None = N
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, CaseRefused):
+    from recurrence.followup import FollowUpRefused
+    from recurrence.services import StaleVersion
+
+    if isinstance(exc, (CaseRefused, FollowUpRefused)):
         return errors_response(exc.errors, status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, StaleVersion):
+        exc = Conflict(
+            f"Case {exc.current.case_number} was changed by someone else (now version "
+            f"{exc.current.version}); reload it and apply your change again.",
+            "stale_version",
+            extra={"current_version": exc.current.version},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -10,16 +10,16 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mbc_site.api_errors import Conflict, errors_response
+from mbc_site.api_errors import errors_response
 from recurrence import api_docs, roles, services, throttle
 from recurrence.guideline import CaseRefused, evaluate, evaluate_case
-from recurrence.models import Case
+from recurrence.models import Case, Treatment
 
 # Fields of a response that a client may send back unchanged; they are not input.
 READ_ONLY = frozenset(
@@ -191,32 +191,16 @@ class CaseDetail(APIView):
     def _update(self, request, pk, *, partial: bool):
         case = self._get(pk)
         data = _input(request.data)
-        version = data.pop("version", None)
-        if version is None:
-            raise ValidationError(
-                {"version": [_required("Version is required: send the version you last read.")]}
-            )
-        if type(version) is not int:
-            raise ValidationError(
-                {"version": [_coded("Version must be a whole number.", "wrong_type")]}
-            )
+        version = _version(data.pop("version", None))
         if partial:
             merged = services.case_body(case)
             if isinstance(data.get("workup"), dict):
                 data["workup"] = {**merged["workup"], **data["workup"]}
             merged.update(data)
             data = merged
-        try:
-            updated = services.case_update(
-                case_id=case.pk, data=data, version=version, user=request.user
-            )
-        except services.StaleVersion as stale:
-            raise Conflict(
-                f"Case {stale.current.case_number} was changed by someone else (now version "
-                f"{stale.current.version}); reload it and apply your change again.",
-                "stale_version",
-                extra={"current_version": stale.current.version},
-            ) from None
+        updated = services.case_update(
+            case_id=case.pk, data=data, version=version, user=request.user
+        )
         return Response(case_representation(_cases().get(pk=updated.pk)))
 
     @extend_schema(responses={204: None})
@@ -246,11 +230,122 @@ class Evaluate(APIView):
         return Response(evaluate(request.data, today=timezone.localdate()))
 
 
-def _coded(message: str, code: str):
-    from rest_framework.exceptions import ErrorDetail
+def _version(value) -> int:
+    """The version a write is based on: required, a whole number."""
+    if value is None or value == "":
+        raise ValidationError(
+            {
+                "version": [
+                    ErrorDetail(
+                        "Version is required: send the version you last read.", code="required"
+                    )
+                ]
+            }
+        )
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if type(value) is not int:
+        raise ValidationError(
+            {"version": [ErrorDetail("Version must be a whole number.", code="wrong_type")]}
+        )
+    return value
 
-    return ErrorDetail(message, code=code)
+
+class CaseFollowUp(APIView):
+    """The follow-up of a case (last contact, vital status, death, progression)."""
+
+    permission_classes = [ReadCasesWriteAsCoordinator]
+
+    @extend_schema(responses={200: api_docs.FollowUpOut})
+    def get(self, request, pk):
+        case = get_object_or_404(Case, pk=pk)
+        record = services.follow_up_data(case)
+        return Response(
+            {"version": case.version, **(record.as_dict() if record else _NO_FOLLOW_UP)}
+        )
+
+    @extend_schema(
+        request=api_docs.FollowUpIn, responses={200: api_docs.FollowUpOut, 409: api_docs.Errors}
+    )
+    def put(self, request, pk):
+        case = get_object_or_404(Case, pk=pk)
+        data = dict(request.data) if isinstance(request.data, dict) else request.data
+        version = _version(data.pop("version", None) if isinstance(data, dict) else None)
+        case = services.follow_up_save(
+            case_id=case.pk, data=data, version=version, user=request.user
+        )
+        return Response({"version": case.version, **services.follow_up_data(case).as_dict()})
 
 
-def _required(message: str):
-    return _coded(message, "required")
+_NO_FOLLOW_UP = {
+    "last_contact_date": None,
+    "vital_status": None,
+    "death_date": None,
+    "progression_date": None,
+}
+
+
+def treatment_representation(t) -> dict:
+    return {
+        "id": t.pk,
+        "kind": t.kind,
+        "line": t.line,
+        "site": t.site or None,
+        "start_date": t.start_date.isoformat(),
+        "end_date": t.end_date.isoformat() if t.end_date else None,
+        "description": t.description,
+    }
+
+
+class CaseTreatments(APIView):
+    permission_classes = [ReadCasesWriteAsCoordinator]
+
+    @extend_schema(responses={200: api_docs.TreatmentOut(many=True)})
+    def get(self, request, pk):
+        case = get_object_or_404(Case, pk=pk)
+        return Response([treatment_representation(t) for t in case.treatments.all()])
+
+    @extend_schema(
+        request=api_docs.TreatmentIn, responses={201: api_docs.TreatmentOut, 409: api_docs.Errors}
+    )
+    def post(self, request, pk):
+        case = get_object_or_404(Case, pk=pk)
+        data = dict(request.data) if isinstance(request.data, dict) else request.data
+        version = _version(data.pop("version", None) if isinstance(data, dict) else None)
+        treatment = services.treatment_add(
+            case_id=case.pk, data=data, version=version, user=request.user
+        )
+        return Response(treatment_representation(treatment), status=status.HTTP_201_CREATED)
+
+
+class CaseTreatment(APIView):
+    permission_classes = [ReadCasesWriteAsCoordinator]
+
+    def get_permissions(self):
+        # Removing a treatment record is a coordinator's correction, not a case deletion.
+        if self.request.method == "DELETE":
+            return [CoordinatorOnly()]
+        return super().get_permissions()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "version", int, required=True, description="the case version you last read"
+            )
+        ],
+        responses={204: None, 409: api_docs.Errors},
+    )
+    def delete(self, request, pk, treatment_pk):
+        treatment = get_object_or_404(Treatment, pk=treatment_pk, case_id=pk)
+        version = _version(request.query_params.get("version"))
+        services.treatment_remove(
+            case_id=pk, treatment_id=treatment.pk, version=version, user=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CoordinatorOnly(BasePermission):
+    message = "This needs the coordinator role."
+
+    def has_permission(self, request, view):
+        return roles.can_edit_cases(request.user)

@@ -141,3 +141,39 @@ class TokenRequest(serializers.Serializer):
 
 class TokenResponse(serializers.Serializer):
     token = serializers.CharField()
+
+
+class FollowUpIn(serializers.Serializer):
+    version = serializers.IntegerField(help_text="the case version you last read")
+    last_contact_date = serializers.DateField()
+    vital_status = serializers.ChoiceField(choices=["alive", "dead"])
+    death_date = serializers.DateField(allow_null=True, required=False)
+    progression_date = serializers.DateField(allow_null=True, required=False)
+
+
+class FollowUpOut(FollowUpIn):
+    pass
+
+
+class TreatmentIn(serializers.Serializer):
+    version = serializers.IntegerField(help_text="the case version you last read")
+    kind = serializers.ChoiceField(
+        choices=["systemic_line", "primary_surgery", "metastasectomy", "radiotherapy"]
+    )
+    line = serializers.IntegerField(
+        required=False, allow_null=True, help_text="systemic lines only"
+    )
+    site = serializers.ChoiceField(choices=schema.SITES, required=False, allow_null=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class TreatmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+    site = serializers.CharField(allow_null=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(allow_null=True)
+    description = serializers.CharField()

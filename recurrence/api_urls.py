@@ -11,5 +11,12 @@ urlpatterns = [
         api.CaseRecommendation.as_view(),
         name="api-case-recommendation",
     ),
+    path("cases/<int:pk>/follow-up/", api.CaseFollowUp.as_view(), name="api-case-follow-up"),
+    path("cases/<int:pk>/treatments/", api.CaseTreatments.as_view(), name="api-case-treatments"),
+    path(
+        "cases/<int:pk>/treatments/<int:treatment_pk>/",
+        api.CaseTreatment.as_view(),
+        name="api-case-treatment",
+    ),
     path("recommendations/evaluate/", api.Evaluate.as_view(), name="api-evaluate"),
 ]

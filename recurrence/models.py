@@ -195,3 +195,60 @@ class FailedLogin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class FollowUp(models.Model):
+    """The latest follow-up of a case; validated by recurrence.followup before it is stored."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="follow_up")
+    last_contact_date = models.DateField()
+    vital_status = models.CharField(max_length=8, choices=[("alive", "alive"), ("dead", "dead")])
+    death_date = models.DateField(null=True, blank=True)
+    progression_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vital_status="alive", death_date__isnull=True)
+                | Q(vital_status="dead", death_date__isnull=False),
+                name="followup_death_date_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(death_date__isnull=True)
+                | Q(last_contact_date__lte=models.F("death_date")),
+                name="followup_no_contact_after_death",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up of {self.case_id}"
+
+
+class Treatment(models.Model):
+    KIND_CHOICES = [
+        ("systemic_line", "systemic therapy line"),
+        ("primary_surgery", "surgery of the primary tumour"),
+        ("metastasectomy", "metastasectomy"),
+        ("radiotherapy", "radiotherapy"),
+    ]
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="treatments")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    line = models.PositiveSmallIntegerField(null=True, blank=True)
+    site = models.CharField(
+        max_length=24, blank=True, choices=_choices(schema.SITES, schema.SITE_LABELS)
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="treatment_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.start_date}"

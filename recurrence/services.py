@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from recurrence import followup
 from recurrence.guideline import CaseRefused, derive_facts, parse_case, schema
 from recurrence.guideline.case import Case as ContractCase
 from recurrence.guideline.facts import Facts
-from recurrence.models import WORKUP_FIELDS, Case, CaseChange, CaseSite
+from recurrence.models import WORKUP_FIELDS, Case, CaseChange, CaseSite, Treatment
+from recurrence.models import FollowUp as FollowUpRecord
 
 META_FIELDS = ("case_number", "hospital_number")
 _CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$")
@@ -232,17 +234,29 @@ def case_create(*, data: Any, user, synthetic: bool = False) -> Case:
     return case
 
 
+def _claim(case_id: int, version: int) -> Case:
+    """Move the case to its next version, or raise StaleVersion. Call inside a transaction.
+
+    The conditional UPDATE takes the row lock: a concurrent save of the same version waits
+    for it and then matches no row, so exactly one of two racing saves wins.
+    """
+    won = Case.objects.filter(pk=case_id, version=version).update(version=F("version") + 1)
+    if not won:
+        raise StaleVersion(Case.objects.get(pk=case_id))
+    return Case.objects.prefetch_related("sites").get(pk=case_id)
+
+
+def _log(case: Case, user, changes: dict[str, list[Any]]) -> None:
+    CaseChange.objects.create(
+        case=case, version=case.version, action="update", changed_by=user, changes=changes
+    )
+
+
 def case_update(*, case_id: int, data: Any, version: int, user) -> Case:
     """Replace a case's content. Raises CaseRefused (nothing stored) or StaleVersion."""
     payload = validate_body(data, exclude_case_id=case_id)
     with transaction.atomic():
-        # The conditional UPDATE takes the row lock; a concurrent save of the same version
-        # waits for it and then matches no row, so exactly one of two racing saves wins.
-        won = Case.objects.filter(pk=case_id, version=version).update(version=F("version") + 1)
-        if not won:
-            current = Case.objects.get(pk=case_id)
-            raise StaleVersion(current)
-        case = Case.objects.prefetch_related("sites").get(pk=case_id)
+        case = _claim(case_id, version)
         before = case_body(case)
         sites = _apply(case, payload)
         case.updated_by = user
@@ -255,8 +269,111 @@ def case_update(*, case_id: int, data: Any, version: int, user) -> Case:
                 CaseSite.objects.bulk_create(sites)
         except IntegrityError:
             raise _unique_clash(payload.case_number) from None
-        changes = _diff(before, _body(case, sites))
-        CaseChange.objects.create(
-            case=case, version=case.version, action="update", changed_by=user, changes=changes
-        )
+        _log(case, user, _diff(before, _body(case, sites)))
     return case
+
+
+def _follow_up_of(case: Case) -> FollowUpRecord | None:
+    try:
+        return case.follow_up
+    except FollowUpRecord.DoesNotExist:
+        return None
+
+
+def follow_up_data(case: Case) -> followup.FollowUp | None:
+    record = _follow_up_of(case)
+    if record is None:
+        return None
+    return followup.FollowUp(
+        record.last_contact_date, record.vital_status, record.death_date, record.progression_date
+    )
+
+
+def follow_up_save(*, case_id: int, data: Any, version: int, user) -> Case:
+    """Record the follow-up of a case. Raises FollowUpRefused or StaleVersion."""
+    case = Case.objects.get(pk=case_id)
+    parsed = followup.parse_follow_up(
+        data, recurrence_date=case.recurrence_date, today=timezone.localdate()
+    )
+    treatments = list(case.treatments.all())
+    _check_treatments_fit(treatments, parsed)
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        old = follow_up_data(case)
+        FollowUpRecord.objects.update_or_create(
+            case=case,
+            defaults={
+                "last_contact_date": parsed.last_contact_date,
+                "vital_status": parsed.vital_status,
+                "death_date": parsed.death_date,
+                "progression_date": parsed.progression_date,
+            },
+        )
+        case.updated_by = user
+        case.save(update_fields=["updated_by", "updated_at"])
+        before = {f"follow_up.{k}": v for k, v in (old.as_dict() if old else {}).items()}
+        after = {f"follow_up.{k}": v for k, v in parsed.as_dict().items()}
+        _log(case, user, _diff(before, after))
+    return case
+
+
+def _check_treatments_fit(treatments: list[Treatment], parsed: followup.FollowUp) -> None:
+    if parsed.death_date is None:
+        return
+    late = [t for t in treatments if t.start_date > parsed.death_date]
+    if late:
+        raise followup.FollowUpRefused(
+            [
+                {
+                    "field": "death_date",
+                    "code": "treatment_after_death",
+                    "message": f"{len(late)} recorded treatment(s) start after this date of death.",
+                }
+            ]
+        )
+
+
+def _treatment_summary(t: Treatment | followup.Treatment) -> str:
+    parts = [followup.TREATMENT_LABELS[t.kind]]
+    if t.line:
+        parts.append(f"line {t.line}")
+    if t.site:
+        parts.append(followup.site_label(t.site))
+    parts.append(f"from {t.start_date.isoformat()}")
+    return " ".join(parts)
+
+
+def treatment_add(*, case_id: int, data: Any, version: int, user) -> Treatment:
+    case = Case.objects.get(pk=case_id)
+    parsed = followup.parse_treatment(
+        data,
+        recurrence_date=case.recurrence_date,
+        today=timezone.localdate(),
+        follow_up=follow_up_data(case),
+    )
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        treatment = Treatment.objects.create(
+            case=case,
+            kind=parsed.kind,
+            line=parsed.line,
+            site=parsed.site or "",
+            start_date=parsed.start_date,
+            end_date=parsed.end_date,
+            description=parsed.description,
+        )
+        case.updated_by = user
+        case.save(update_fields=["updated_by", "updated_at"])
+        _log(case, user, {"treatments": [None, _treatment_summary(parsed)]})
+    return treatment
+
+
+def treatment_remove(*, case_id: int, treatment_id: int, version: int, user) -> None:
+    with transaction.atomic():
+        treatment = Treatment.objects.get(pk=treatment_id, case_id=case_id)
+        case = _claim(case_id, version)
+        summary = _treatment_summary(treatment)
+        treatment.delete()
+        case.updated_by = user
+        case.save(update_fields=["updated_by", "updated_at"])
+        _log(case, user, {"treatments": [summary, None]})
