@@ -49,10 +49,14 @@ def errors_response(errors: list[dict], status_code: int, extra: dict | None = N
 
 
 def exception_handler(exc, context):
+    from board.models import SignedDecisionIsFinal
+    from board.services import BoardRefused
     from recurrence.followup import FollowUpRefused
     from recurrence.services import StaleVersion
 
-    if isinstance(exc, (CaseRefused, FollowUpRefused)):
+    if isinstance(exc, SignedDecisionIsFinal):
+        exc = Conflict(str(exc), "signed_decision_final")
+    if isinstance(exc, (CaseRefused, FollowUpRefused, BoardRefused)):
         return errors_response(exc.errors, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleVersion):
         exc = Conflict(

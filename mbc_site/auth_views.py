@@ -1,0 +1,66 @@
+"""Sign-in with throttling of failed attempts, sign-out and password change.
+
+Included at /accounts/ by mbc_site/urls.py. Failed sign-ins are counted in the database
+(recurrence.throttle) so the limit holds across application servers.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.urls import path
+
+from recurrence import roles, throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses every attempt, even with the right password, while a name or address is
+    locked out; records each failure and clears them on success."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": throttle.LOCKED_MESSAGE,
+    }
+
+    def clean(self):
+        username = str(self.data.get("username", ""))[:150]
+        ip = throttle.client_ip(self.request)
+        if throttle.is_locked_out(username, ip):
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.record_failure(username, ip)
+            raise
+        if self.user_cache is not None:
+            throttle.clear_failures(username)
+        return cleaned
+
+
+class RoleContextMixin:
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit_cases"] = roles.can_edit_cases(self.request.user)
+        return context
+
+
+class LoginView(auth.LoginView):
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(RoleContextMixin, auth.PasswordChangeView):
+    pass
+
+
+class PasswordChangeDoneView(RoleContextMixin, auth.PasswordChangeDoneView):
+    pass
+
+
+urlpatterns = [
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
