@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,140 +14,411 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='FailedLogin',
+            name="FailedLogin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(db_index=True, max_length=150)),
-                ('ip_address', models.GenericIPAddressField(null=True)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(db_index=True, max_length=150)),
+                ("ip_address", models.GenericIPAddressField(null=True)),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_number', models.CharField(help_text="The board's reference", max_length=40, unique=True)),
-                ('hospital_number', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('synthetic', models.BooleanField(default=False, help_text='Demo data, not a real patient')),
-                ('presentation', models.CharField(choices=[('recurrence', 'Recurrence'), ('de_novo_stage_iv', 'De novo stage IV')], max_length=20)),
-                ('recurrence_date', models.DateField()),
-                ('primary_diagnosis_date', models.DateField(blank=True, null=True)),
-                ('age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('menopausal_status', models.CharField(choices=[('premenopausal', 'premenopausal'), ('postmenopausal', 'postmenopausal'), ('unknown', 'unknown')], default='unknown', max_length=16)),
-                ('prior_breast_surgery', models.CharField(choices=[('none', 'none'), ('breast_conserving', 'breast-conserving'), ('mastectomy', 'mastectomy')], default='none', max_length=20)),
-                ('prior_breast_radiotherapy', models.BooleanField(default=False)),
-                ('prior_tamoxifen', models.BooleanField(default=False)),
-                ('tamoxifen_end_date', models.DateField(blank=True, null=True)),
-                ('prior_aromatase_inhibitor', models.BooleanField(default=False)),
-                ('primary_in_situ', models.BooleanField(default=False)),
-                ('er', models.CharField(choices=[('positive', 'positive'), ('negative', 'negative'), ('unknown', 'unknown')], default='unknown', max_length=10)),
-                ('pr', models.CharField(choices=[('positive', 'positive'), ('negative', 'negative'), ('unknown', 'unknown')], default='unknown', max_length=10)),
-                ('her2_ihc', models.CharField(choices=[('0', '0'), ('1+', '1+'), ('2+', '2+'), ('3+', '3+'), ('unknown', 'unknown')], default='unknown', max_length=8)),
-                ('her2_ish', models.CharField(choices=[('amplified', 'amplified'), ('not_amplified', 'not amplified'), ('not_done', 'not done')], default='not_done', max_length=16)),
-                ('ki67_percent', models.FloatField(blank=True, null=True)),
-                ('receptors_tested_on', models.CharField(choices=[('recurrence', 'recurrence'), ('primary', 'primary')], default='primary', max_length=12)),
-                ('histology_confirmed', models.BooleanField(default=False)),
-                ('ecog', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('visceral_crisis', models.BooleanField(default=False)),
-                ('endocrine_resistance', models.BooleanField(default=False)),
-                ('neurological_symptoms', models.BooleanField(default=False)),
-                ('bone_pain', models.BooleanField(default=False)),
-                ('hypercalcaemia', models.BooleanField(default=False)),
-                ('systemic_disease_controlled', models.BooleanField(blank=True, null=True)),
-                ('resectable', models.BooleanField(blank=True, null=True)),
-                ('workup_cbc', models.BooleanField(default=False)),
-                ('workup_liver_function', models.BooleanField(default=False)),
-                ('workup_renal_function', models.BooleanField(default=False)),
-                ('workup_alkaline_phosphatase', models.BooleanField(default=False)),
-                ('workup_calcium', models.BooleanField(default=False)),
-                ('workup_chest_imaging', models.BooleanField(default=False)),
-                ('workup_abdominal_imaging', models.BooleanField(default=False)),
-                ('workup_bone_scan', models.BooleanField(default=False)),
-                ('workup_brain_imaging', models.BooleanField(default=False)),
-                ('category', models.CharField(choices=[('isolated_locoregional', 'Isolated local-regional'), ('metastatic', 'Metastatic')], db_index=True, max_length=24)),
-                ('subtype', models.CharField(choices=[('luminal_a', 'Luminal A'), ('luminal_b', 'Luminal B'), ('luminal_unspecified', 'Luminal (Ki-67 unknown)'), ('luminal_b_her2', 'Luminal B HER2-positive'), ('her2_enriched', 'HER2-enriched'), ('triple_negative', 'Triple negative'), ('undetermined', 'Undetermined')], db_index=True, max_length=24)),
-                ('site_pattern', models.CharField(db_index=True, default='', max_length=24)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "case_number",
+                    models.CharField(help_text="The board's reference", max_length=40, unique=True),
+                ),
+                ("hospital_number", models.CharField(blank=True, db_index=True, max_length=40)),
+                (
+                    "synthetic",
+                    models.BooleanField(default=False, help_text="Demo data, not a real patient"),
+                ),
+                (
+                    "presentation",
+                    models.CharField(
+                        choices=[
+                            ("recurrence", "Recurrence"),
+                            ("de_novo_stage_iv", "De novo stage IV"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("recurrence_date", models.DateField()),
+                ("primary_diagnosis_date", models.DateField(blank=True, null=True)),
+                ("age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "menopausal_status",
+                    models.CharField(
+                        choices=[
+                            ("premenopausal", "premenopausal"),
+                            ("postmenopausal", "postmenopausal"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "prior_breast_surgery",
+                    models.CharField(
+                        choices=[
+                            ("none", "none"),
+                            ("breast_conserving", "breast-conserving"),
+                            ("mastectomy", "mastectomy"),
+                        ],
+                        default="none",
+                        max_length=20,
+                    ),
+                ),
+                ("prior_breast_radiotherapy", models.BooleanField(default=False)),
+                ("prior_tamoxifen", models.BooleanField(default=False)),
+                ("tamoxifen_end_date", models.DateField(blank=True, null=True)),
+                ("prior_aromatase_inhibitor", models.BooleanField(default=False)),
+                ("primary_in_situ", models.BooleanField(default=False)),
+                (
+                    "er",
+                    models.CharField(
+                        choices=[
+                            ("positive", "positive"),
+                            ("negative", "negative"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "pr",
+                    models.CharField(
+                        choices=[
+                            ("positive", "positive"),
+                            ("negative", "negative"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "her2_ihc",
+                    models.CharField(
+                        choices=[
+                            ("0", "0"),
+                            ("1+", "1+"),
+                            ("2+", "2+"),
+                            ("3+", "3+"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "her2_ish",
+                    models.CharField(
+                        choices=[
+                            ("amplified", "amplified"),
+                            ("not_amplified", "not amplified"),
+                            ("not_done", "not done"),
+                        ],
+                        default="not_done",
+                        max_length=16,
+                    ),
+                ),
+                ("ki67_percent", models.FloatField(blank=True, null=True)),
+                (
+                    "receptors_tested_on",
+                    models.CharField(
+                        choices=[("recurrence", "recurrence"), ("primary", "primary")],
+                        default="primary",
+                        max_length=12,
+                    ),
+                ),
+                ("histology_confirmed", models.BooleanField(default=False)),
+                ("ecog", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("visceral_crisis", models.BooleanField(default=False)),
+                ("endocrine_resistance", models.BooleanField(default=False)),
+                ("neurological_symptoms", models.BooleanField(default=False)),
+                ("bone_pain", models.BooleanField(default=False)),
+                ("hypercalcaemia", models.BooleanField(default=False)),
+                ("systemic_disease_controlled", models.BooleanField(blank=True, null=True)),
+                ("resectable", models.BooleanField(blank=True, null=True)),
+                ("workup_cbc", models.BooleanField(default=False)),
+                ("workup_liver_function", models.BooleanField(default=False)),
+                ("workup_renal_function", models.BooleanField(default=False)),
+                ("workup_alkaline_phosphatase", models.BooleanField(default=False)),
+                ("workup_calcium", models.BooleanField(default=False)),
+                ("workup_chest_imaging", models.BooleanField(default=False)),
+                ("workup_abdominal_imaging", models.BooleanField(default=False)),
+                ("workup_bone_scan", models.BooleanField(default=False)),
+                ("workup_brain_imaging", models.BooleanField(default=False)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("isolated_locoregional", "Isolated local-regional"),
+                            ("metastatic", "Metastatic"),
+                        ],
+                        db_index=True,
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "subtype",
+                    models.CharField(
+                        choices=[
+                            ("luminal_a", "Luminal A"),
+                            ("luminal_b", "Luminal B"),
+                            ("luminal_unspecified", "Luminal (Ki-67 unknown)"),
+                            ("luminal_b_her2", "Luminal B HER2-positive"),
+                            ("her2_enriched", "HER2-enriched"),
+                            ("triple_negative", "Triple negative"),
+                            ("undetermined", "Undetermined"),
+                        ],
+                        db_index=True,
+                        max_length=24,
+                    ),
+                ),
+                ("site_pattern", models.CharField(db_index=True, default="", max_length=24)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseChange',
+            name="CaseChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('action', models.CharField(choices=[('create', 'created'), ('update', 'updated')], max_length=10)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('changes', models.JSONField(default=dict, help_text='{field: [old, new]}')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='recurrence.case')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("create", "created"), ("update", "updated")], max_length=10
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                ("changes", models.JSONField(default=dict, help_text="{field: [old, new]}")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="recurrence.case",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version', '-id'],
+                "ordering": ["-version", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseSite',
+            name="CaseSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site', models.CharField(choices=[('breast', 'breast (same side)'), ('chest_wall', 'chest wall'), ('axillary_nodes', 'axillary nodes'), ('infraclavicular_nodes', 'infraclavicular nodes'), ('supraclavicular_nodes', 'supraclavicular nodes'), ('internal_mammary_nodes', 'internal mammary nodes'), ('bone', 'bone'), ('lung', 'lung'), ('pleura', 'pleura'), ('liver', 'liver'), ('brain', 'brain'), ('distant_nodes', 'distant lymph nodes'), ('adrenal', 'adrenal gland'), ('ovary', 'ovary'), ('peritoneum', 'peritoneum'), ('contralateral_breast', 'opposite breast'), ('skin_distant', 'skin (distant)'), ('other_distant', 'other distant site')], max_length=24)),
-                ('lesions', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('symptomatic', models.BooleanField(default=False)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sites', to='recurrence.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "site",
+                    models.CharField(
+                        choices=[
+                            ("breast", "breast (same side)"),
+                            ("chest_wall", "chest wall"),
+                            ("axillary_nodes", "axillary nodes"),
+                            ("infraclavicular_nodes", "infraclavicular nodes"),
+                            ("supraclavicular_nodes", "supraclavicular nodes"),
+                            ("internal_mammary_nodes", "internal mammary nodes"),
+                            ("bone", "bone"),
+                            ("lung", "lung"),
+                            ("pleura", "pleura"),
+                            ("liver", "liver"),
+                            ("brain", "brain"),
+                            ("distant_nodes", "distant lymph nodes"),
+                            ("adrenal", "adrenal gland"),
+                            ("ovary", "ovary"),
+                            ("peritoneum", "peritoneum"),
+                            ("contralateral_breast", "opposite breast"),
+                            ("skin_distant", "skin (distant)"),
+                            ("other_distant", "other distant site"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("lesions", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("symptomatic", models.BooleanField(default=False)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sites",
+                        to="recurrence.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('presentation__in', ('recurrence', 'de_novo_stage_iv'))), name='case_presentation_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("presentation__in", ("recurrence", "de_novo_stage_iv"))),
+                name="case_presentation_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('age__isnull', True), models.Q(('age__gte', 18), ('age__lte', 120)), _connector='OR'), name='case_age_range'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("age__isnull", True),
+                    models.Q(("age__gte", 18), ("age__lte", 120)),
+                    _connector="OR",
+                ),
+                name="case_age_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('ecog__isnull', True), ('ecog__lte', 4), _connector='OR'), name='case_ecog_range'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ecog__isnull", True), ("ecog__lte", 4), _connector="OR"),
+                name="case_ecog_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('ki67_percent__isnull', True), models.Q(('ki67_percent__gte', 0), ('ki67_percent__lte', 100)), _connector='OR'), name='case_ki67_range'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ki67_percent__isnull", True),
+                    models.Q(("ki67_percent__gte", 0), ("ki67_percent__lte", 100)),
+                    _connector="OR",
+                ),
+                name="case_ki67_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('primary_diagnosis_date__isnull', True), ('recurrence_date__gte', models.F('primary_diagnosis_date')), _connector='OR'), name='case_recurrence_after_primary'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("primary_diagnosis_date__isnull", True),
+                    ("recurrence_date__gte", models.F("primary_diagnosis_date")),
+                    _connector="OR",
+                ),
+                name="case_recurrence_after_primary",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('tamoxifen_end_date__isnull', True), ('prior_tamoxifen', True), _connector='OR'), name='case_tamoxifen_end_needs_tamoxifen'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("tamoxifen_end_date__isnull", True), ("prior_tamoxifen", True), _connector="OR"
+                ),
+                name="case_tamoxifen_end_needs_tamoxifen",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='case_version_positive'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="case_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casechange',
-            constraint=models.UniqueConstraint(fields=('case', 'version'), name='casechange_one_per_version'),
+            model_name="casechange",
+            constraint=models.UniqueConstraint(
+                fields=("case", "version"), name="casechange_one_per_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casesite',
-            constraint=models.UniqueConstraint(fields=('case', 'site'), name='casesite_one_row_per_site'),
+            model_name="casesite",
+            constraint=models.UniqueConstraint(
+                fields=("case", "site"), name="casesite_one_row_per_site"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casesite',
-            constraint=models.CheckConstraint(condition=models.Q(('lesions__isnull', True), ('lesions__gte', 1), _connector='OR'), name='casesite_lesions_positive'),
+            model_name="casesite",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("lesions__isnull", True), ("lesions__gte", 1), _connector="OR"),
+                name="casesite_lesions_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casesite',
-            constraint=models.CheckConstraint(condition=models.Q(('site__in', ('breast', 'chest_wall', 'axillary_nodes', 'infraclavicular_nodes', 'supraclavicular_nodes', 'internal_mammary_nodes', 'bone', 'lung', 'pleura', 'liver', 'brain', 'distant_nodes', 'adrenal', 'ovary', 'peritoneum', 'contralateral_breast', 'skin_distant', 'other_distant'))), name='casesite_site_valid'),
+            model_name="casesite",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "site__in",
+                        (
+                            "breast",
+                            "chest_wall",
+                            "axillary_nodes",
+                            "infraclavicular_nodes",
+                            "supraclavicular_nodes",
+                            "internal_mammary_nodes",
+                            "bone",
+                            "lung",
+                            "pleura",
+                            "liver",
+                            "brain",
+                            "distant_nodes",
+                            "adrenal",
+                            "ovary",
+                            "peritoneum",
+                            "contralateral_breast",
+                            "skin_distant",
+                            "other_distant",
+                        ),
+                    )
+                ),
+                name="casesite_site_valid",
+            ),
         ),
     ]
