@@ -3,7 +3,7 @@
 
     python3 dev.py serve   install, migrate, load demo data, run on http://127.0.0.1:8000/
     python3 dev.py test    install and run the whole test suite (extra args go to pytest)
-    python3 dev.py lint    install and run ruff (lint and format check)
+    python3 dev.py lint    install and run ruff (lint, format check) and mypy on the pure modules
 
 Installs into .venv beside this file (or $MBC_VENV) and reinstalls only when
 pyproject.toml changes. Uses nothing but the standard library, so it runs before
@@ -61,6 +61,7 @@ def test(extra: list[str]) -> None:
 def lint(extra: list[str]) -> None:
     run(BIN / "ruff", "check", ".", *extra)
     run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "mypy")
 
 
 def main(argv: list[str]) -> None:

@@ -172,6 +172,14 @@ _WORKUP_PURPOSE = {
     "abdominal_imaging": "abdominal ultrasound or CT to look for visceral disease.",
 }
 
+def _workup_missing(item: str) -> Condition:
+    return lambda f: not getattr(f.case.workup, item)
+
+
+def _workup_reason(item: str) -> Because:
+    return lambda f: [f"{WORKUP_LABELS[item]} not yet done"]
+
+
 # --- the table --------------------------------------------------------------------------
 
 _WORKUP_RULES = [
@@ -182,13 +190,13 @@ _WORKUP_RULES = [
         scope=BOTH,
         source=GUIDELINE,
         section=S_WORKUP,
-        when=lambda f, item=item: not getattr(f.case.workup, item),
+        when=_workup_missing(item),
         title=f"Obtain {WORKUP_LABELS[item]}",
         detail=(
             "Part of the assessment the guideline asks for before any treatment starts: "
             + _WORKUP_PURPOSE.get(item, _LABS)
         ),
-        because=lambda f, item=item: [f"{WORKUP_LABELS[item]} not yet done"],
+        because=_workup_reason(item),
     )
     for i, item in enumerate(WORKUP_ITEMS[:7], start=1)
 ]
