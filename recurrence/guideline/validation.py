@@ -177,13 +177,15 @@ def _check_scalar(
     return value
 
 
-def _parse_sites(value: Any, errs: _Collector) -> tuple[Site, ...] | None:
+def _parse_sites(value: Any, errs: _Collector) -> tuple[tuple[Site, ...] | None, set[str] | None]:
+    """The parsed sites (None if any is refused) and the valid site names among them, so
+    that the checks across fields still run when only a lesion count is wrong."""
     if not isinstance(value, list):
         errs.add("sites", "wrong_type", "Sites must be a list of sites with their lesion counts.")
-        return None
+        return None, None
     if not value:
         errs.add("sites", "required", "Add at least one site of disease.")
-        return None
+        return None, None
     parsed: list[Site] = []
     seen: set[str] = set()
     ok = True
@@ -232,7 +234,7 @@ def _parse_sites(value: Any, errs: _Collector) -> tuple[Site, ...] | None:
             ok = False
         if site is not _MISSING and lesions is not _MISSING:
             parsed.append(Site(site, lesions))
-    return tuple(parsed) if ok else None
+    return (tuple(parsed) if ok else None), seen
 
 
 def _parse_symptomatic(value: Any, errs: _Collector) -> tuple[str, ...] | None:
@@ -310,8 +312,9 @@ def parse_case(data: Any, *, today: dt.date) -> Case:
             values[key] = parsed
 
     sites: tuple[Site, ...] | None = None
+    site_names: set[str] | None = None
     if data.get("sites") is not None:
-        sites = _parse_sites(data["sites"], errs)
+        sites, site_names = _parse_sites(data["sites"], errs)
     symptomatic: tuple[str, ...] | None = ()
     if "symptomatic_sites" in data:
         symptomatic = _parse_symptomatic(data["symptomatic_sites"], errs)
@@ -320,7 +323,7 @@ def parse_case(data: Any, *, today: dt.date) -> Case:
         workup = _parse_workup(data["workup"], errs)
 
     _check_dates(values, today, errs)
-    _check_cross_fields(data, values, sites, symptomatic, errs)
+    _check_cross_fields(data, values, site_names, symptomatic, errs)
 
     if errs.errors:
         raise CaseRefused(errs.errors)
@@ -362,7 +365,7 @@ def _check_dates(values: dict[str, Any], today: dt.date, errs: _Collector) -> No
 def _check_cross_fields(
     data: Mapping[str, Any],
     values: dict[str, Any],
-    sites: tuple[Site, ...] | None,
+    present: set[str] | None,
     symptomatic: tuple[str, ...] | None,
     errs: _Collector,
 ) -> None:
@@ -372,9 +375,8 @@ def _check_cross_fields(
             "tamoxifen_end_without_tamoxifen",
             "A tamoxifen end date is given but prior tamoxifen is not ticked.",
         )
-    if sites is None:
+    if present is None:
         return
-    present = {s.site for s in sites}
     if symptomatic:
         raw = data.get("symptomatic_sites") or []
         for i, site in enumerate(raw):
