@@ -1,0 +1,172 @@
+"""Kaplan-Meier chart as SVG text, drawn on the server with matplotlib.
+
+Step curves with shaded 95% confidence bands, tick marks at censoring times, and the
+numbers at risk under the time axis. Each call builds its own Figure (no pyplot state),
+so charts can be drawn from several threads. The SVG keeps its text as text, so it is
+searchable and readable by screen readers, and is the same bytes for the same input.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.transforms import blended_transform_factory  # noqa: E402
+
+from evidence.survival import KMResult  # noqa: E402
+
+# Set once at import: matplotlib reads these at save time from its global settings, and
+# changing them per call (rc_context) would race between threads. evidence.charts sets
+# the same values, so the output does not depend on which module is imported first.
+matplotlib.rcParams["svg.fonttype"] = "none"
+if matplotlib.rcParams["svg.hashsalt"] is None:
+    matplotlib.rcParams["svg.hashsalt"] = "mbc-board"
+
+# Okabe-Ito: told apart with the common colour-vision deficiencies, and in print.
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+NICE_STEPS = (1, 2, 3, 6, 12, 24, 36, 60, 120, 240)
+MAX_TICKS = 8
+
+WIDTH = 7.0
+PLOT_HEIGHT = 3.6
+TITLE = 0.4
+LEGEND_ROW = 0.2
+AXIS_BAND = 0.6
+ROW = 0.22
+
+
+def km_svg(
+    results: Sequence[KMResult],
+    *,
+    title: str,
+    time_label: str = "Months",
+    at_risk_times: Sequence[float] | None = None,
+) -> str:
+    """One chart with a curve per result; groups too small to estimate appear in the
+    legend with their message and in the at-risk table, without a curve."""
+    longest = max((t for r in results for t in r.risk_times), default=0.0)
+    ticks = list(at_risk_times) if at_risk_times is not None else default_ticks(longest)
+    x_max = max([longest, *ticks, 1.0])
+
+    table_height = ROW * (len(results) + 1.5)
+    legend_height = LEGEND_ROW * len(results) + 0.1
+    height = TITLE + legend_height + PLOT_HEIGHT + AXIS_BAND + table_height
+    fig = Figure(figsize=(WIDTH, height))
+    FigureCanvasSVG(fig)
+    left, right = 1.6 / WIDTH, 1 - 0.3 / WIDTH
+    bottom = (AXIS_BAND + table_height) / height
+    ax = fig.add_axes((left, bottom, right - left, PLOT_HEIGHT / height))
+
+    for i, result in enumerate(results):
+        colour = COLOURS[i % len(COLOURS)]
+        if not result.estimable:
+            ax.plot([], [], color=colour, label=f"{result.label} (n={result.n}): {result.message}")
+            continue
+        ax.step(
+            result.times,
+            result.survival,
+            where="post",
+            color=colour,
+            linewidth=1.8,
+            label=_legend(result),
+        )
+        ax.fill_between(
+            result.times,
+            result.ci_low,
+            result.ci_high,
+            step="post",
+            color=colour,
+            alpha=0.15,
+            linewidth=0,
+        )
+        if result.censor_times:
+            ax.plot(
+                result.censor_times,
+                result.censor_survival(),
+                linestyle="none",
+                marker="|",
+                markersize=7,
+                markeredgewidth=1.2,
+                color=colour,
+            )
+
+    fig.text(left, 1 - 0.25 / height, title, fontsize=11, va="center")
+    ax.set_xlabel(time_label)
+    ax.set_ylabel("Survival probability")
+    ax.set_xlim(0, x_max * 1.02)
+    ax.set_ylim(0, 1.03)
+    ax.set_xticks(ticks)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    if results:
+        # Above the plot, where it cannot hide a curve.
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, frameon=False, borderaxespad=0.2
+        )
+
+    _at_risk_table(fig, ax, results, ticks, height, table_height)
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata=dict.fromkeys(("Date", "Creator", "Format", "Type")))
+    return _inline(buffer.getvalue(), title)
+
+
+def default_ticks(longest: float) -> list[float]:
+    """Round month steps (6, 12, 24...) covering the follow-up in at most MAX_TICKS steps."""
+    step = next((s for s in NICE_STEPS if longest / s <= MAX_TICKS), NICE_STEPS[-1])
+    count = int(longest // step) + 1
+    return [float(step * i) for i in range(count)]
+
+
+def _legend(result: KMResult) -> str:
+    median = "median not reached" if result.median is None else f"median {result.median:.1f}"
+    return f"{result.label} (n={result.n}, {result.events} events, {median})"
+
+
+def _at_risk_table(fig, ax, results, ticks, height, table_height) -> None:
+    # x in data units, so the counts sit under the ticks; y as a fraction of the figure.
+    under_ticks = blended_transform_factory(ax.transData, fig.transFigure)
+    heading_y = (table_height - ROW * 0.6) / height
+    fig.text(
+        0.02, heading_y, "Number at risk", fontsize=9, fontweight="bold", va="center", gid="at-risk"
+    )
+    for i, result in enumerate(results):
+        y = (table_height - ROW * (i + 1.6)) / height
+        colour = COLOURS[i % len(COLOURS)]
+        fig.text(
+            0.02, y, _short(result.label), va="center", fontsize=8, color=colour, gid=f"at-risk-{i}"
+        )
+        for j, count in enumerate(result.numbers_at_risk(ticks)):
+            ax.text(
+                ticks[j],
+                y,
+                str(count),
+                transform=under_ticks,
+                ha="center",
+                va="center",
+                fontsize=8,
+                gid=f"at-risk-{i}-{j}",
+            )
+
+
+def _short(label: str, limit: int = 20) -> str:
+    """Row labels share the left margin with nothing else only up to about this length."""
+    return label if len(label) <= limit else label[: limit - 1] + "\u2026"
+
+
+def _inline(svg: str, title: str) -> str:
+    """Drop the XML prologue and DOCTYPE (which points at a remote DTD) so the SVG can be
+    placed in a page, and give it an accessible title."""
+    start = svg.index("<svg")
+    body = svg[start:]
+    head_end = body.index(">") + 1
+    head = body[:head_end].replace("<svg ", '<svg role="img" ', 1)
+    return f"{head}\n <title>{escape(title)}</title>{body[head_end:]}"
