@@ -6,4 +6,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("recurrence.api_urls")),
     path("", include("board.api_urls")),
+    path("", include("evidence.api_urls")),
 ]

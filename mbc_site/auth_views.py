@@ -24,7 +24,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = str(self.data.get("username", ""))[:150]
+        username = self.cleaned_data.get("username")
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()  # a field is missing or unreadable: nothing is tried
         ip = throttle.client_ip(self.request)
         if throttle.is_locked_out(username, ip):
             raise ValidationError(self.error_messages["locked"], code="locked")
@@ -45,17 +47,22 @@ class RoleContextMixin:
         return context
 
 
+# Form views answer PUT like POST unless told otherwise; these pages only take forms.
+FORM_METHODS = ["get", "post", "head", "options"]
+
+
 class LoginView(auth.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+    http_method_names = FORM_METHODS
 
 
 class PasswordChangeView(RoleContextMixin, auth.PasswordChangeView):
-    pass
+    http_method_names = FORM_METHODS
 
 
 class PasswordChangeDoneView(RoleContextMixin, auth.PasswordChangeDoneView):
-    pass
+    http_method_names = ["get", "head", "options"]
 
 
 urlpatterns = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("mbc_site.api_urls")),
+    path("evidence/", include("evidence.urls")),
+    path("outcomes/", include("evidence.outcomes_urls")),
     path("accounts/", include("mbc_site.auth_views")),
     path("", include("recurrence.urls")),
 ]

@@ -1,0 +1,149 @@
+"""The server-rendered pages: case list, case form, case page and sources."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from recurrence import presentation, roles, services
+from recurrence.forms import CaseEntry, CaseFilterForm
+from recurrence.guideline import SOURCES, CaseRefused, derive_facts, evaluate_case
+from recurrence.models import Case, CaseChange
+
+PAGE_SIZE = 25
+
+
+def _check(user, *, edit: bool = False) -> None:
+    """Every page asks here: any role reads cases, only coordinators write them."""
+    allowed = roles.can_edit_cases(user) if edit else roles.can_read_cases(user)
+    if not allowed:
+        raise PermissionDenied("Your role does not allow this page.")
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    context["can_edit_cases"] = roles.can_edit_cases(request.user)
+    return render(request, template, context, status=status)
+
+
+@require_safe
+def case_list(request):
+    _check(request.user)
+    filters = CaseFilterForm(request.GET)
+    chosen = filters.filters()
+    cases = Case.objects.prefetch_related("sites")
+    if q := chosen.pop("q", "").strip():
+        cases = cases.filter(Q(case_number__icontains=q) | Q(hospital_number__icontains=q))
+    cases = cases.filter(**chosen)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(
+        request,
+        "recurrence/case_list.html",
+        {"filters": filters, "page": page, "filtered": bool(q or chosen)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    _check(request.user, edit=True)
+    if request.method == "GET":
+        entry = CaseEntry()
+    else:
+        entry = CaseEntry(request.POST)
+        if entry.is_valid():
+            try:
+                case = services.case_create(data=entry.body, user=request.user)
+            except CaseRefused as refused:
+                entry.add_contract_errors(refused.errors)
+            else:
+                messages.success(request, f"Case {case.case_number} saved.")
+                return redirect("case-detail", pk=case.pk)
+        else:
+            entry.check_contract()
+    return _render(request, "recurrence/case_form.html", {"entry": entry, "case": None})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk: int):
+    _check(request.user, edit=True)
+    case = get_object_or_404(Case.objects.prefetch_related("sites"), pk=pk)
+    context: dict = {"case": case, "stale": None}
+    status = 200
+    if request.method == "GET":
+        entry = CaseEntry.for_body(services.case_body(case), version=case.version)
+    else:
+        entry = CaseEntry(request.POST, editing=True)
+        if not entry.is_valid():
+            entry.check_contract(case_id=case.pk)
+        else:
+            try:
+                saved = services.case_update(
+                    case_id=case.pk, data=entry.body, version=entry.version, user=request.user
+                )
+            except CaseRefused as refused:
+                entry.add_contract_errors(refused.errors)
+            except Case.DoesNotExist:
+                raise Http404("No such case.") from None
+            except services.StaleVersion as stale:
+                context["stale"] = _stale(stale.current, entry.body)
+                entry = CaseEntry.for_body(context["stale"]["body"], version=stale.current.version)
+                status = 409
+            else:
+                messages.success(request, f"Case {saved.case_number} saved.")
+                return redirect("case-detail", pk=saved.pk)
+    context["entry"] = entry
+    return _render(request, "recurrence/case_form.html", context, status=status)
+
+
+def _stale(current: Case, mine: dict) -> dict:
+    body = services.case_body(current)
+    return {
+        "body": body,
+        "version": current.version,
+        "by": current.updated_by,
+        "at": current.updated_at,
+        "differences": presentation.differences(mine, body),
+    }
+
+
+def _case_for_page(pk: int) -> Case:
+    history = CaseChange.objects.select_related("changed_by")
+    cases = Case.objects.select_related("created_by", "updated_by").prefetch_related(
+        "sites", Prefetch("changes", queryset=history)
+    )
+    return get_object_or_404(cases, pk=pk)
+
+
+@require_safe
+def case_detail(request, pk: int):
+    _check(request.user)
+    case = _case_for_page(pk)
+    parsed = services.contract_case(case)
+    facts = derive_facts(parsed)
+    result = evaluate_case(parsed)
+    history = [
+        {"change": change, "rows": presentation.change_rows(change.changes)}
+        for change in case.changes.all()
+    ]
+    context = {
+        "case": case,
+        "result": result,
+        "summary": presentation.summary(facts, result),
+        "sites": presentation.site_rows(facts),
+        "flags": presentation.clinical_flags(facts),
+        "groups": presentation.recommendation_groups(result),
+        "path": presentation.algorithm_path(facts, result),
+        "prognosis": presentation.prognosis(result),
+        "history": history,
+    }
+    return _render(request, "recurrence/case_detail.html", context)
+
+
+@require_safe
+def sources(request):
+    _check(request.user)
+    return _render(request, "recurrence/sources.html", {"sources": list(SOURCES.values())})
