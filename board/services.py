@@ -37,6 +37,9 @@ def _text(
     if not isinstance(value, str):
         errors.append(_error(name, "wrong_type", f"{label} must be text."))
         return ""
+    if "\x00" in value:
+        errors.append(_error(name, "invalid", f"{label} contains a character that cannot be stored."))
+        return ""
     if len(value) > max_length:
         errors.append(
             _error(name, "max_length", f"{label} must be at most {max_length} characters.")

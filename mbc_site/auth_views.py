@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import path
 
-from recurrence import roles, throttle
+from recurrence import throttle
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -40,13 +40,6 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
-class RoleContextMixin:
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_edit_cases"] = roles.can_edit_cases(self.request.user)
-        return context
-
-
 # Form views answer PUT like POST unless told otherwise; these pages only take forms.
 FORM_METHODS = ["get", "post", "head", "options"]
 
@@ -57,11 +50,11 @@ class LoginView(auth.LoginView):
     http_method_names = FORM_METHODS
 
 
-class PasswordChangeView(RoleContextMixin, auth.PasswordChangeView):
+class PasswordChangeView(auth.PasswordChangeView):
     http_method_names = FORM_METHODS
 
 
-class PasswordChangeDoneView(RoleContextMixin, auth.PasswordChangeDoneView):
+class PasswordChangeDoneView(auth.PasswordChangeDoneView):
     http_method_names = ["get", "head", "options"]
 
 

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mbc_site.context_processors.ruleset",
+                "mbc_site.context_processors.roles",
             ],
         },
     },

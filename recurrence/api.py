@@ -107,6 +107,11 @@ class TokenView(APIView):
         ]
         if missing:
             return errors_response(missing, status.HTTP_400_BAD_REQUEST)
+        if "\x00" in username or len(username) > 150:
+            return errors_response(
+                [{"field": None, "code": "authentication_failed", "message": "User name or password is wrong."}],
+                status.HTTP_400_BAD_REQUEST,
+            )
         ip = throttle.client_ip(request)
         if throttle.is_locked_out(username, ip):
             return errors_response(
@@ -147,11 +152,11 @@ class CaseList(APIView):
     )
     def get(self, request):
         cases = _cases()
-        q = request.query_params.get("q", "").strip()
+        q = request.query_params.get("q", "").replace("\x00", "").strip()
         if q:
             cases = cases.filter(Q(case_number__icontains=q) | Q(hospital_number__icontains=q))
         for name in ("presentation", "category", "subtype"):
-            value = request.query_params.get(name)
+            value = request.query_params.get(name, "").replace("\x00", "")
             if value:
                 cases = cases.filter(**{name: value})
         paginator = PageNumberPagination()

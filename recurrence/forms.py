@@ -253,19 +253,13 @@ SECTIONS = (
 )
 
 
-# The lesions column is a small integer; the contract sets no upper bound, so a count the
-# database cannot hold is refused here as a type error rather than failing on save.
-LESIONS_STORAGE_MAX = 32767
-
 
 class SiteForm(forms.Form):
     site = forms.ChoiceField(label="Site", choices=SITE_CHOICES, required=False)
     lesions = forms.IntegerField(
         label="Lesions",
         required=False,
-        max_value=LESIONS_STORAGE_MAX,
         widget=forms.NumberInput,
-        error_messages={"max_value": "Enter a count of at most %(limit_value)s."},
     )
     symptomatic = forms.BooleanField(label="Symptomatic", required=False)
 

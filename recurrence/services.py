@@ -19,6 +19,10 @@ from recurrence.models import WORKUP_FIELDS, Case, CaseChange, CaseSite, Treatme
 from recurrence.models import FollowUp as FollowUpRecord
 
 META_FIELDS = ("case_number", "hospital_number")
+# The lesions column is a small integer. The contract sets no upper bound, so a count the
+# database cannot hold is refused when a case is stored (evaluation alone accepts it).
+LESIONS_STORAGE_MAX = 32767
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$")
 _SCALARS = tuple(
     name
@@ -142,6 +146,10 @@ def validate_body(data: Any, *, exclude_case_id: int | None = None) -> Payload:
             }
         )
         hospital_number = ""
+    elif _CONTROL.search(hospital_number):
+        errors.append(
+            {"field": "hospital_number", "code": "invalid", "message": "Hospital number may not contain control characters."}
+        )
     elif len(hospital_number.strip()) > 40:
         errors.append(
             {
@@ -155,6 +163,17 @@ def validate_body(data: Any, *, exclude_case_id: int | None = None) -> Payload:
     except CaseRefused as refused:
         errors.extend(refused.errors)
         parsed = None
+    if parsed is not None:
+        errors.extend(
+            {
+                "field": f"sites[{i}].lesions",
+                "code": "max_value",
+                "message": f"Site {i + 1}: a lesion count above {LESIONS_STORAGE_MAX} cannot be stored; "
+                "leave it empty when the lesions are not counted.",
+            }
+            for i, site in enumerate(parsed.sites)
+            if site.lesions is not None and site.lesions > LESIONS_STORAGE_MAX
+        )
     if errors:
         raise CaseRefused(errors)
     assert parsed is not None

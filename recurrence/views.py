@@ -25,11 +25,6 @@ def _check(user, *, edit: bool = False) -> None:
         raise PermissionDenied("Your role does not allow this page.")
 
 
-def _render(request, template: str, context: dict, status: int = 200):
-    context["can_edit_cases"] = roles.can_edit_cases(request.user)
-    return render(request, template, context, status=status)
-
-
 @require_safe
 def case_list(request):
     _check(request.user)
@@ -40,7 +35,7 @@ def case_list(request):
         cases = cases.filter(Q(case_number__icontains=q) | Q(hospital_number__icontains=q))
     cases = cases.filter(**chosen)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _render(
+    return render(
         request,
         "recurrence/case_list.html",
         {"filters": filters, "page": page, "filtered": bool(q or chosen)},
@@ -64,7 +59,7 @@ def case_create(request):
                 return redirect("case-detail", pk=case.pk)
         else:
             entry.check_contract()
-    return _render(request, "recurrence/case_form.html", {"entry": entry, "case": None})
+    return render(request, "recurrence/case_form.html", {"entry": entry, "case": None})
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,7 +91,7 @@ def case_edit(request, pk: int):
                 messages.success(request, f"Case {saved.case_number} saved.")
                 return redirect("case-detail", pk=saved.pk)
     context["entry"] = entry
-    return _render(request, "recurrence/case_form.html", context, status=status)
+    return render(request, "recurrence/case_form.html", context, status=status)
 
 
 def _stale(current: Case, mine: dict) -> dict:
@@ -140,10 +135,10 @@ def case_detail(request, pk: int):
         "prognosis": presentation.prognosis(result),
         "history": history,
     }
-    return _render(request, "recurrence/case_detail.html", context)
+    return render(request, "recurrence/case_detail.html", context)
 
 
 @require_safe
 def sources(request):
     _check(request.user)
-    return _render(request, "recurrence/sources.html", {"sources": list(SOURCES.values())})
+    return render(request, "recurrence/sources.html", {"sources": list(SOURCES.values())})
