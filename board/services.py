@@ -38,7 +38,9 @@ def _text(
         errors.append(_error(name, "wrong_type", f"{label} must be text."))
         return ""
     if "\x00" in value:
-        errors.append(_error(name, "invalid", f"{label} contains a character that cannot be stored."))
+        errors.append(
+            _error(name, "invalid", f"{label} contains a character that cannot be stored.")
+        )
         return ""
     if len(value) > max_length:
         errors.append(

@@ -109,7 +109,13 @@ class TokenView(APIView):
             return errors_response(missing, status.HTTP_400_BAD_REQUEST)
         if "\x00" in username or len(username) > 150:
             return errors_response(
-                [{"field": None, "code": "authentication_failed", "message": "User name or password is wrong."}],
+                [
+                    {
+                        "field": None,
+                        "code": "authentication_failed",
+                        "message": "User name or password is wrong.",
+                    }
+                ],
                 status.HTTP_400_BAD_REQUEST,
             )
         ip = throttle.client_ip(request)

@@ -216,7 +216,9 @@ def parse_treatment(
     if not isinstance(description, str):
         errs.add("description", "wrong_type", "Description must be text.")
     elif "\x00" in description:
-        errs.add("description", "invalid", "Description contains a character that cannot be stored.")
+        errs.add(
+            "description", "invalid", "Description contains a character that cannot be stored."
+        )
     elif len(description) > 200:
         errs.add("description", "max_length", "Description must be at most 200 characters.")
     for name, value, label in (("start_date", start, "Start date"), ("end_date", end, "End date")):

@@ -253,7 +253,6 @@ SECTIONS = (
 )
 
 
-
 class SiteForm(forms.Form):
     site = forms.ChoiceField(label="Site", choices=SITE_CHOICES, required=False)
     lesions = forms.IntegerField(

@@ -148,7 +148,11 @@ def validate_body(data: Any, *, exclude_case_id: int | None = None) -> Payload:
         hospital_number = ""
     elif _CONTROL.search(hospital_number):
         errors.append(
-            {"field": "hospital_number", "code": "invalid", "message": "Hospital number may not contain control characters."}
+            {
+                "field": "hospital_number",
+                "code": "invalid",
+                "message": "Hospital number may not contain control characters.",
+            }
         )
     elif len(hospital_number.strip()) > 40:
         errors.append(

@@ -172,6 +172,7 @@ _WORKUP_PURPOSE = {
     "abdominal_imaging": "abdominal ultrasound or CT to look for visceral disease.",
 }
 
+
 def _workup_missing(item: str) -> Condition:
     return lambda f: not getattr(f.case.workup, item)
 

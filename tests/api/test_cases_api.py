@@ -206,17 +206,23 @@ class TestDetail:
 
 @pytest.mark.django_db
 class TestStorageLimits:
-    def test_a_lesion_count_the_database_cannot_hold_is_refused_not_a_500(self, coordinator, case_data):
+    def test_a_lesion_count_the_database_cannot_hold_is_refused_not_a_500(
+        self, coordinator, case_data
+    ):
         data = case_data(sites=[{"site": "bone", "lesions": 10**30}], symptomatic_sites=[])
         response = client_for(coordinator).post(URL, data, format="json")
         assert response.status_code == 400
-        assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("sites[0].lesions", "max_value")]
+        assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+            ("sites[0].lesions", "max_value")
+        ]
         assert Case.objects.count() == 0
 
     def test_the_same_count_is_still_evaluated_without_storing(self, oncologist, case_data):
         data = case_data(sites=[{"site": "bone", "lesions": 10**30}], symptomatic_sites=[])
         del data["case_number"], data["hospital_number"]
-        response = client_for(oncologist).post("/api/v1/recommendations/evaluate/", data, format="json")
+        response = client_for(oncologist).post(
+            "/api/v1/recommendations/evaluate/", data, format="json"
+        )
         assert response.status_code == 200
 
     def test_null_characters_are_refused_or_ignored_never_a_500(self, coordinator, case_data):
@@ -225,5 +231,7 @@ class TestStorageLimits:
         assert response.status_code == 400
         assert response.json()["errors"][0]["field"] == "hospital_number"
         assert api.get(URL, {"q": "MBC\x00", "subtype": "\x00"}).status_code == 200
-        token = api.post("/api/v1/auth/token/", {"username": "co\x00ra", "password": "x"}, format="json")
+        token = api.post(
+            "/api/v1/auth/token/", {"username": "co\x00ra", "password": "x"}, format="json"
+        )
         assert token.status_code == 400
