@@ -140,7 +140,8 @@ def lesions_fact(f: Facts) -> str:
     counts = ", ".join(
         f"{SITE_LABELS[s.site]} {s.lesions}" for s in f.case.sites if s.site in f.distant_sites
     )
-    return f"{f.distant_lesions} distant lesions in all ({counts}), 5 or fewer"
+    noun = "lesion" if f.distant_lesions == 1 else "lesions"
+    return f"{f.distant_lesions} distant {noun} in all ({counts}), 5 or fewer"
 
 
 def chemo_reasons(f: Facts) -> list[str]:
