@@ -1,6 +1,7 @@
 """Which published studies fit a patient, and why. Plain data in, plain data out (no Django).
 
     load_library(data_dir=None) -> Library          the JSON files of evidence/data, checked
+    library_from_rows(...) -> Library               the same check for rows from elsewhere
     match_evidence(facts, library) -> list[Match]   the studies that fit, best first
 
 A study is listed only when one of its interventions applies to the patient:
@@ -181,7 +182,15 @@ DESIGN_POINTS = {
 
 
 class LibraryError(ValueError):
-    """The evidence data files are malformed or inconsistent."""
+    """The evidence data are malformed or inconsistent.
+
+    `field` names the key of the row at fault, as the data files spell it, where one key is
+    to blame (an editor can then point at it); None otherwise.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # --- the library ------------------------------------------------------------------------
@@ -308,6 +317,7 @@ class Library:
     liver_patients: tuple[LiverPatient, ...]
     liver_notes: tuple[str, ...]
     references: tuple[Reference, ...]
+    liver_study: str | None = None  # the study the liver patients belong to
 
     def figures_for(self, key: str) -> tuple[Figure, ...]:
         return tuple(f for f in self.figures if f.study == key)
@@ -337,17 +347,18 @@ def _build(cls: type, row: dict[str, Any], where: str, **converted: Any) -> Any:
     return cls(**{**row, **converted})
 
 
-def _decimal(value: Any) -> Decimal | None:
+def _decimal(row: dict[str, Any], name: str, where: str) -> Decimal | None:
+    value = row.get(name)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise LibraryError(f"not a number: {value!r}")
+        raise LibraryError(f"{where}: {name} is not a number: {value!r}", name)
     return Decimal(value)
 
 
-def _check(condition: bool, message: str) -> None:
+def _check(condition: bool, message: str, field: str | None = None) -> None:
     if not condition:
-        raise LibraryError(message)
+        raise LibraryError(message, field)
 
 
 def _load_studies(rows: list[dict[str, Any]]) -> dict[str, Study]:
@@ -373,20 +384,24 @@ def _load_studies(rows: list[dict[str, Any]]) -> dict[str, Study]:
             interventions=tuple(row.get("interventions", ())),
             related=tuple(row.get("related", ())),
         )
-        _check(key not in studies, f"{where}: duplicate key")
-        _check(study.design in DESIGNS, f"{where}: unknown design {study.design!r}")
-        _check(study.source in SOURCES, f"{where}: unknown source {study.source!r}")
-        _check(bool(study.interventions), f"{where}: no intervention")
+        _check(key not in studies, f"{where}: duplicate key", "key")
+        _check(study.design in DESIGNS, f"{where}: unknown design {study.design!r}", "design")
+        _check(study.source in SOURCES, f"{where}: unknown source {study.source!r}", "source")
+        _check(bool(study.interventions), f"{where}: no intervention", "interventions")
         for iv in study.interventions:
-            _check(iv in INTERVENTIONS, f"{where}: unknown intervention {iv!r}")
+            _check(iv in INTERVENTIONS, f"{where}: unknown intervention {iv!r}", "interventions")
         for site in population.sites:
-            _check(site in SITES, f"{where}: unknown site {site!r}")
+            _check(site in SITES, f"{where}: unknown site {site!r}", "population")
         for p in population.presentation or ():
-            _check(p in PRESENTATIONS, f"{where}: unknown presentation {p!r}")
+            _check(p in PRESENTATIONS, f"{where}: unknown presentation {p!r}", "population")
         studies[key] = study
     for study in studies.values():
         for other in study.related:
-            _check(other in studies, f"studies.json {study.key}: related {other!r} is unknown")
+            _check(
+                other in studies,
+                f"studies.json {study.key}: related {other!r} is unknown",
+                "related",
+            )
     return studies
 
 
@@ -401,38 +416,45 @@ def _load_figures(rows: list[dict[str, Any]], studies: dict[str, Study]) -> tupl
             row,
             where,
             subgroup=None if sub is None else _build(Subgroup, sub, where + " subgroup"),
-            value=_decimal(row.get("value")),
-            ci_low=_decimal(row.get("ci_low")),
-            ci_high=_decimal(row.get("ci_high")),
+            value=_decimal(row, "value", where),
+            ci_low=_decimal(row, "ci_low", where),
+            ci_high=_decimal(row, "ci_high", where),
         )
-        _check(figure.id not in seen, f"{where}: duplicate id")
+        _check(figure.id not in seen, f"{where}: duplicate id", "id")
         seen.add(figure.id)
         study = studies.get(figure.study)
         if study is None:
-            raise LibraryError(f"{where}: unknown study {figure.study!r}")
-        _check(figure.source == study.source, f"{where}: source differs from the study's")
-        _check(figure.endpoint in ENDPOINT_LABELS, f"{where}: unknown endpoint")
-        _check(figure.measure in MEASURES, f"{where}: unknown measure")
-        _check(figure.unit in UNITS, f"{where}: unknown unit")
-        _check(figure.highlight in HIGHLIGHT_MODES, f"{where}: unknown highlight mode")
-        _check(figure.ci_level in (None, 90, 95), f"{where}: ci_level must be 90 or 95")
-        _check(bool(figure.quote), f"{where}: no quote")
+            raise LibraryError(f"{where}: unknown study {figure.study!r}", "study")
+        _check(figure.source == study.source, f"{where}: source differs from the study's", "source")
+        _check(figure.endpoint in ENDPOINT_LABELS, f"{where}: unknown endpoint", "endpoint")
+        _check(figure.measure in MEASURES, f"{where}: unknown measure", "measure")
+        _check(figure.unit in UNITS, f"{where}: unknown unit", "unit")
+        _check(figure.highlight in HIGHLIGHT_MODES, f"{where}: unknown highlight mode", "highlight")
+        _check(figure.ci_level in (None, 90, 95), f"{where}: ci_level must be 90 or 95", "ci_level")
+        _check(bool(figure.quote), f"{where}: no quote", "quote")
         _check(
             figure.arm is None or figure.arm in {a.name for a in study.arms},
             f"{where}: arm {figure.arm!r} is not an arm of {study.key}",
+            "arm",
         )
         if figure.subgroup is not None:
             kind, value = figure.subgroup.kind, figure.subgroup.value
-            _check(kind in SUBGROUP_KINDS, f"{where}: unknown subgroup kind {kind!r}")
+            _check(kind in SUBGROUP_KINDS, f"{where}: unknown subgroup kind {kind!r}", "subgroup")
             _check(
                 value in SUBGROUP_VALUES.get(kind, (value,)),
                 f"{where}: unknown {kind} subgroup {value!r}",
+                "subgroup",
             )
         _check(
             figure.highlight != "if_subgroup_fits" or figure.subgroup is not None,
             f"{where}: highlighted by subgroup but has none",
+            "highlight",
         )
-        _check(not figure.inconsistent or bool(figure.note), f"{where}: inconsistent needs a note")
+        _check(
+            not figure.inconsistent or bool(figure.note),
+            f"{where}: inconsistent needs a note",
+            "note",
+        )
         figures.append(figure)
     return tuple(figures)
 
@@ -440,39 +462,70 @@ def _load_figures(rows: list[dict[str, Any]], studies: dict[str, Study]) -> tupl
 def load_library(data_dir: Path | str | None = None) -> Library:
     """Read and check the evidence data files; raises LibraryError on a malformed file."""
     base = Path(data_dir) if data_dir is not None else DATA_DIR
-    studies = _load_studies(_read(base / "studies.json")["studies"])
-    figures = _load_figures(_read(base / "figures.json")["figures"], studies)
-
-    liver = _read(base / "liver_patients.json")
-    _check(liver["study"] in studies, "liver_patients.json: unknown study")
-    patients = tuple(
-        _build(
-            LiverPatient,
-            row,
-            f"liver_patients.json {row.get('id', '?')}",
-            liver_segments=tuple(row.get("liver_segments", ())),
-            survival_months=_decimal(row.get("survival_months")),
-        )
-        for row in liver["patients"]
+    return library_from_rows(
+        _read(base / "studies.json")["studies"],
+        _read(base / "figures.json")["figures"],
+        _read(base / "liver_patients.json"),
+        _read(base / "pockaj_references.json"),
     )
 
-    refs = _read(base / "pockaj_references.json")
-    _check(refs["study"] in studies, "pockaj_references.json: unknown study")
-    references = tuple(
-        _build(
-            Reference, row, f"pockaj_references.json {row.get('number')}", cited_by=refs["study"]
-        )
-        for row in refs["references"]
+
+def library_from_rows(
+    studies: list[dict[str, Any]],
+    figures: list[dict[str, Any]],
+    liver: dict[str, Any],
+    references: dict[str, Any],
+) -> Library:
+    """Build and check the library from rows shaped as the data files hold them.
+
+    `studies` and `figures` are the files' lists; `liver` and `references` are the whole
+    documents ({"study", "notes", "patients"} and {"study", "references"}). Numbers are int
+    or Decimal. Raises LibraryError naming the row, and the key where one is at fault.
+    """
+    by_key = _load_studies(studies)
+    checked_figures = _load_figures(figures, by_key)
+
+    patient_rows = liver.get("patients", [])
+    _check(
+        not patient_rows or liver.get("study") in by_key,
+        "liver_patients.json: unknown study",
+        "study",
     )
-    for ref in references:
-        _check(ref.tag in REFERENCE_TAGS, f"pockaj_references.json {ref.number}: unknown tag")
-        _check(ref.study is None or ref.study in studies, f"reference {ref.number}: unknown study")
+    patients = []
+    for row in patient_rows:
+        where = f"liver_patients.json {row.get('id', '?')}"
+        patients.append(
+            _build(
+                LiverPatient,
+                row,
+                where,
+                liver_segments=tuple(row.get("liver_segments", ())),
+                survival_months=_decimal(row, "survival_months", where),
+            )
+        )
+
+    reference_rows = references.get("references", [])
+    cited_by = references.get("study")
+    _check(
+        not reference_rows or cited_by in by_key,
+        "pockaj_references.json: unknown study",
+        "cited_by",
+    )
+    cited = tuple(
+        _build(Reference, row, f"pockaj_references.json {row.get('number')}", cited_by=cited_by)
+        for row in reference_rows
+    )
+    for ref in cited:
+        where = f"pockaj_references.json {ref.number}"
+        _check(ref.tag in REFERENCE_TAGS, f"{where}: unknown tag", "tag")
+        _check(ref.study is None or ref.study in by_key, f"{where}: unknown study", "study")
     return Library(
-        studies=studies,
-        figures=figures,
-        liver_patients=patients,
+        studies=by_key,
+        figures=checked_figures,
+        liver_patients=tuple(patients),
         liver_notes=tuple(liver.get("notes", ())),
-        references=references,
+        references=cited,
+        liver_study=liver.get("study") if patients else None,
     )
 
 
@@ -919,6 +972,7 @@ __all__ = [
     "Reference",
     "Study",
     "Subgroup",
+    "library_from_rows",
     "load_library",
     "match_evidence",
     "subgroup_fit",

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from evidence import views
+
+urlpatterns = [
+    path("", views.study_list, name="evidence-list"),
+    path("<slug:key>/", views.study_detail, name="evidence-detail"),
+]

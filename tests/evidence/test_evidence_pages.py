@@ -1,0 +1,294 @@
+"""The evidence library's pages and the evidence panel of the case page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
+
+from evidence.library import case_evidence
+from evidence.models import Figure, Study
+from tests.pages.helpers import client_for
+
+LIST = "/evidence/"
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(key: str) -> str:
+    return f"/evidence/{key}/"
+
+
+def listed(response) -> list[str]:
+    return [row["study"].key for row in response.context["rows"]]
+
+
+def figure_rows(html: str) -> dict[str, str]:
+    """Each figure's table row, by figure id."""
+    return dict(re.findall(r'<tr id="([a-z0-9-]+)"[^>]*>(.*?)</tr>', html, re.S))
+
+
+class TestStudyList:
+    def test_it_lists_every_study_with_design_size_and_intervention(self, oncologist):
+        response = client_for(oncologist).get(LIST)
+        assert response.status_code == 200
+        assert len(listed(response)) == 17
+        html = response.content.decode()
+        for study in Study.objects.all():
+            assert escape(study.title) in html
+            assert f'href="/evidence/{study.key}/"' in html
+        assert "randomised trial" in html and "retrospective series" in html
+        assert "liver resection" in html
+        assert "11 flagged" in html  # soomro-2021's figures reported inconsistently
+
+    def test_it_filters_by_intervention_site_and_design(self, oncologist):
+        client = client_for(oncologist)
+        by_liver = listed(client.get(LIST, {"intervention": "liver_resection"}))
+        assert by_liver == ["severance-liver", "pockaj-2010", "liver-review-2017"]
+        by_brain = listed(client.get(LIST, {"site": "brain"}))
+        assert by_brain == ["severance-liver", "pockaj-2010"]
+        both = listed(client.get(LIST, {"site": "lung", "design": "meta_analysis"}))
+        assert both == ["fan-2015"]
+
+    def test_a_filter_that_leaves_the_trials_out_says_where_they_are(self, oncologist):
+        response = client_for(oncologist).get(LIST, {"design": "retrospective_series"})
+        assert listed(response) == ["soomro-2021", "severance-liver"]
+        html = response.content.decode()
+        assert "Randomised evidence outside this selection" in html
+        for key in ("badwe-2015", "khan-2022", "reinhorn-2021"):
+            assert f'href="/evidence/{key}/"' in html
+
+    def test_a_filter_value_it_does_not_know_shows_a_message_and_nothing_else(self, oncologist):
+        response = client_for(oncologist).get(LIST, {"design": "<b>anecdote</b>", "site": "x"})
+        assert response.status_code == 200
+        assert listed(response) == []
+        html = response.content.decode()
+        assert "A filter was not understood" in html
+        assert "<b>anecdote</b>" not in html
+
+    def test_a_valid_filter_that_matches_nothing_says_so(self, oncologist):
+        response = client_for(oncologist).get(LIST, {"site": "skin_distant"})
+        assert response.status_code == 200
+        assert listed(response) == []
+        assert "No study matches these filters" in response.content.decode()
+
+    def test_every_role_reads_it(self, coordinator, administrator):
+        for user in (coordinator, administrator):
+            assert client_for(user).get(LIST).status_code == 200
+
+    def test_it_refuses_a_user_without_a_role(self, nobody):
+        assert client_for(nobody).get(LIST).status_code == 403
+
+    def test_it_sends_anonymous_users_to_sign_in(self):
+        response = client_for().get(LIST)
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/login/?next=/evidence/"
+
+    def test_it_refuses_other_methods(self, oncologist):
+        assert client_for(oncologist).post(LIST).status_code == 405
+
+
+class TestStudyPage:
+    def test_it_shows_the_study_its_arms_population_and_source(self, oncologist):
+        response = client_for(oncologist).get(detail("soomro-2021"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        study = Study.objects.get(key="soomro-2021")
+        for text in (study.title, study.citation, study.summary, study.design_detail):
+            assert escape(text) in html
+        assert "breast surgery (mastectomy or conservation, R0) after systemic disease control" in (
+            html
+        )
+        assert 'href="/sources/#soomro-2021"' in html
+        assert "Randomised evidence on primary tumour surgery" in html
+        assert 'href="/evidence/khan-2022/"' in html
+
+    def test_the_figures_table_shows_every_figure_with_its_source(self, oncologist):
+        html = client_for(oncologist).get(detail("soomro-2021")).content.decode()
+        rows = figure_rows(html)
+        assert set(rows) == set(
+            Figure.objects.filter(study__key="soomro-2021").values_list("key", flat=True)
+        )
+        for figure in Figure.objects.filter(study__key="soomro-2021"):
+            row = rows[figure.key]
+            assert "source:" in row and 'href="/sources/#soomro-2021"' in row
+            assert escape(figure.quote) in row
+            assert escape(figure.location) in row
+        triple_negative = rows["soomro-2021-23"]
+        for text in ("5 years", "surgery", "triple-negative", "90%", "0.001"):
+            assert text in triple_negative
+        assert "95% CI 1.680\u201314.090" in rows["soomro-2021-26"]  # as written
+
+    def test_every_figure_reported_inconsistently_is_flagged_with_its_note(self, oncologist):
+        for key in ("soomro-2021", "severance-liver"):
+            html = client_for(oncologist).get(detail(key)).content.decode()
+            rows = figure_rows(html)
+            flagged = Figure.objects.filter(study__key=key, inconsistent=True)
+            assert flagged.exists()
+            for figure in flagged:
+                assert "Reported inconsistently" in rows[figure.key]
+                assert escape(figure.note) in rows[figure.key]
+            for figure in Figure.objects.filter(study__key=key, inconsistent=False):
+                assert "Reported inconsistently" not in rows[figure.key]
+
+    def test_a_facts_study_names_its_publication_as_the_source(self, oncologist):
+        html = client_for(oncologist).get(detail("khan-2022")).content.decode()
+        study = Study.objects.get(key="khan-2022")
+        rows = figure_rows(html)
+        assert len(rows) == 7
+        for row in rows.values():
+            assert f"source: {escape(study.citation)}" in row
+        assert "Observational evidence on primary tumour surgery" in html
+        assert 'href="/evidence/soomro-2021/"' in html
+
+    def test_it_draws_the_figures_as_svg(self, oncologist):
+        html = client_for(oncologist).get(detail("soomro-2021")).content.decode()
+        assert html.count("<svg ") == 1
+        assert "Percent of patients" in html
+        assert "Hazard ratio (log scale; 1 = no difference)" in html
+
+    def test_the_liver_series_shows_its_patients_drawn_and_tabled(self, oncologist):
+        html = client_for(oncologist).get(detail("severance-liver")).content.decode()
+        assert html.count("<svg ") == 2
+        assert "Survival (months, as the tables give it)" in html
+        assert html.count("Table 1, case ") >= 14  # 7 in the chart, 7 in the table
+        assert html.count("Table 2, case ") >= 12
+        assert "Liver and extrahepatic metastasis" in html
+        assert "every solitary-liver patient has a survival figure above 12 months" in html
+
+    def test_the_review_lists_the_works_it_cites_by_site(self, oncologist):
+        html = client_for(oncologist).get(detail("pockaj-2010")).content.decode()
+        assert "Works cited (59)" in html
+        assert html.count("<li value=") == 59
+        for heading in ("Liver", "Lung", "Brain", "Bone", "Chest wall", "Adrenal"):
+            assert f">{heading} <span" in html
+        assert 'href="/evidence/friedel-2002/"' in html
+        assert "<svg " not in html  # no figures to draw
+
+    def test_it_escapes_everything_it_shows(self, oncologist):
+        study = Study.objects.get(key="soomro-2021")
+        study.title = '<script>alert("title")</script>'
+        study.summary = "<i>summary</i>"
+        study.save()
+        figure = Figure.objects.get(key="soomro-2021-23")
+        figure.subgroup_label = '<script>alert("subgroup")</script>'
+        figure.note = '<img src=x onerror="alert(1)">'
+        figure.quote = "<b>quote</b>"
+        figure.save()
+        html = client_for(oncologist).get(detail("soomro-2021")).content.decode()
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        assert "<i>summary</i>" not in html and "<b>quote</b>" not in html
+        assert escape('<script>alert("title")</script>') in html
+        assert "&lt;script&gt;alert(&quot;subgroup&quot;)&lt;/script&gt;" in html  # the chart
+        list_html = client_for(oncologist).get(LIST).content.decode()
+        assert "<script>alert" not in list_html
+
+    def test_an_unknown_key_is_404(self, oncologist):
+        assert client_for(oncologist).get(detail("no-such-study")).status_code == 404
+
+    def test_it_refuses_a_user_without_a_role(self, nobody):
+        assert client_for(nobody).get(detail("soomro-2021")).status_code == 403
+
+    def test_it_sends_anonymous_users_to_sign_in(self):
+        response = client_for().get(detail("soomro-2021"))
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/login/?next=/evidence/soomro-2021/"
+
+    def test_it_refuses_other_methods(self, oncologist):
+        assert client_for(oncologist).post(detail("soomro-2021")).status_code == 405
+        assert client_for(oncologist).delete(detail("soomro-2021")).status_code == 405
+
+
+def halve_the_library() -> None:
+    """Delete every second study, keeping the rest consistent (no related link to a gone one)."""
+    studies = list(Study.objects.order_by("position"))
+    gone = {s.key for s in studies[1::2]}
+    for study in studies[::2]:
+        study.related = [k for k in study.related if k not in gone]
+        study.save()
+    Study.objects.filter(key__in=gone).delete()
+
+
+class TestEvidencePanel:
+    def render(self, case):
+        return render_to_string("evidence/_panel.html", {"evidence": case_evidence(case)})
+
+    def test_it_lists_the_matches_with_why_caveats_and_figures(self, case_data, coordinator):
+        from recurrence.services import case_create
+
+        case = case_create(
+            data=case_data(
+                presentation="de_novo_stage_iv",
+                primary_in_situ=True,
+                systemic_disease_controlled=True,
+                er="negative",
+                pr="negative",
+                her2_ihc="0",
+                bone_pain=False,
+                symptomatic_sites=[],
+            ),
+            user=coordinator,
+        )
+        html = self.render(case)
+        assert 'href="/evidence/soomro-2021/"' in html
+        assert 'href="/evidence/khan-2022/"' in html
+        assert "randomised trial" in html and "retrospective series" in html
+        assert "this patient&#x27;s group" in html
+        assert "90%" in html and "64.5%" in html  # the triple-negative row of soomro-2021
+        assert "Observational: who had surgery was not decided at random." in html
+
+    def test_the_figures_of_the_patients_group_come_first_and_the_rest_fold_away(
+        self, case_data, coordinator
+    ):
+        from recurrence.services import case_create
+
+        case = case_create(
+            data=case_data(
+                presentation="recurrence",
+                sites=[{"site": "liver", "lesions": 1}],
+                symptomatic_sites=[],
+                bone_pain=False,
+                ecog=0,
+            ),
+            user=coordinator,
+        )
+        html = self.render(case)
+        liver = html[html.index('href="/evidence/severance-liver/"') :]
+        liver = liver.split('<li class="match">', 1)[0]
+        shown, folded = liver.split("<details", 1)
+        assert "no extrahepatic metastasis (7 patients) [this patient&#x27;s group]" in shown
+        assert "83.3%; p=0.001" in shown
+        assert "with extrahepatic metastasis" in folded  # still on the page, one click away
+
+    def test_it_escapes_the_study_titles(self, stored_case):
+        Study.objects.filter(key="fan-2015").update(title="<script>alert(1)</script>")
+        html = self.render(stored_case)
+        assert "<script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+    def test_a_case_no_study_fits_says_so(self, case_data, coordinator):
+        from recurrence.services import case_create
+
+        case = case_create(
+            data=case_data(
+                sites=[{"site": "chest_wall", "lesions": 1}],
+                symptomatic_sites=[],
+                bone_pain=False,
+            ),
+            user=coordinator,
+        )
+        assert "No study in the" in self.render(case)
+
+    def test_its_queries_do_not_grow_with_the_library(self, stored_case):
+        with CaptureQueriesContext(connection) as full:
+            whole = self.render(stored_case)
+        halve_the_library()
+        with CaptureQueriesContext(connection) as half:
+            halved = self.render(stored_case)
+        assert whole.count('class="match"') > halved.count('class="match"') > 0
+        assert len(full) == len(half) <= 6
