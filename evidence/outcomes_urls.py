@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from evidence import outcomes_views
+
+urlpatterns = [
+    path("", outcomes_views.outcomes_page, name="outcomes"),
+    path("data.csv", outcomes_views.outcomes_csv, name="outcomes-csv"),
+]

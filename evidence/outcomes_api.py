@@ -1,0 +1,150 @@
+"""GET /api/v1/outcomes/summary/: the survival statistics of the Outcomes page as JSON."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from evidence import outcomes
+from recurrence.api import AnyRole
+from recurrence.api_docs import Errors
+from recurrence.models import PRESENTATION_CHOICES, SUBTYPE_CHOICES
+
+
+class OutcomesTimePoint(serializers.Serializer):
+    survival = serializers.FloatField(
+        allow_null=True, help_text="null beyond the group's longest follow-up"
+    )
+    ci = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), help_text="95% confidence interval"
+    )
+    at_risk = serializers.IntegerField()
+
+
+class OutcomesGroup(serializers.Serializer):
+    label = serializers.CharField()
+    n = serializers.IntegerField()
+    events = serializers.IntegerField()
+    median = serializers.FloatField(allow_null=True, help_text="months; null if not reached")
+    median_ci = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    at = serializers.DictField(
+        child=OutcomesTimePoint(), help_text="survival at 12, 24, 36 and 60 months, keyed by month"
+    )
+    message = serializers.CharField(
+        allow_null=True, help_text="why the group has no estimate (too few patients)"
+    )
+
+
+class OutcomesCoxTerm(serializers.Serializer):
+    name = serializers.CharField()
+    covariate = serializers.CharField()
+    level = serializers.CharField(allow_null=True)
+    reference = serializers.CharField(allow_null=True)
+    hazard_ratio = serializers.FloatField()
+    ci = serializers.ListField(child=serializers.FloatField())
+    p = serializers.FloatField()
+
+
+class OutcomesCox(serializers.Serializer):
+    n = serializers.IntegerField()
+    events = serializers.IntegerField()
+    covariates = serializers.ListField(child=serializers.CharField())
+    terms = OutcomesCoxTerm(many=True)
+    concordance = serializers.FloatField(allow_null=True)
+    message = serializers.CharField(allow_null=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class OutcomesLogRank(serializers.Serializer):
+    groups = serializers.ListField(child=serializers.CharField())
+    statistic = serializers.FloatField(allow_null=True)
+    df = serializers.IntegerField(allow_null=True)
+    p = serializers.FloatField(allow_null=True)
+    message = serializers.CharField(allow_null=True)
+
+
+class OutcomesSummary(serializers.Serializer):
+    endpoint = serializers.CharField(help_text="os or pfs")
+    group_by = serializers.CharField()
+    title = serializers.CharField()
+    filters = serializers.DictField(child=serializers.CharField(allow_null=True))
+    n = serializers.IntegerField()
+    events = serializers.IntegerField()
+    synthetic = serializers.IntegerField(help_text="how many of the n patients are synthetic")
+    groups = OutcomesGroup(many=True)
+    logrank = OutcomesLogRank(allow_null=True)
+    logrank_p = serializers.FloatField(allow_null=True)
+    cox = OutcomesCox(allow_null=True)
+    messages = serializers.ListField(child=serializers.CharField())
+
+
+def _enum(choices) -> list[str]:
+    return [value for value, _ in choices]
+
+
+PARAMETERS = [
+    OpenApiParameter("endpoint", str, enum=list(outcomes.ENDPOINTS), description="default os"),
+    OpenApiParameter("group_by", str, enum=list(outcomes.GROUP_BY), description="default surgery"),
+    OpenApiParameter("presentation", str, enum=_enum(PRESENTATION_CHOICES)),
+    OpenApiParameter("subtype", str, enum=_enum(SUBTYPE_CHOICES)),
+    OpenApiParameter("site_pattern", str, enum=_enum(outcomes.SITE_PATTERN_CHOICES)),
+    OpenApiParameter("surgery", str, enum=["yes", "no"]),
+    OpenApiParameter("cases", str, enum=["hospital", "synthetic"], description="default: all"),
+    OpenApiParameter(
+        "cox",
+        {"type": "array", "items": {"type": "string", "enum": list(outcomes.COX_COVARIATES)}},
+        explode=True,
+        description="covariates of a Cox model; repeat the parameter for several",
+    ),
+]
+
+
+class OutcomesSummaryView(APIView):
+    """Kaplan-Meier statistics of the hospital's cases with follow-up (observational data;
+    synthetic demo patients are counted in `synthetic`)."""
+
+    permission_classes = [AnyRole]
+
+    @extend_schema(
+        parameters=PARAMETERS,
+        responses={200: OutcomesSummary, 400: Errors},
+        operation_id="outcomes_summary",
+    )
+    def get(self, request):
+        form = outcomes.OutcomesForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(
+                {
+                    name: [serializers.ErrorDetail(str(e.message % (e.params or {})), e.code)]
+                    for name, errors in form.errors.as_data().items()
+                    for e in errors[:1]
+                }
+            )
+        chosen = form.choices()
+        analysis = outcomes.outcomes_analysis(
+            chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox, chart=False
+        )
+        query = chosen.query()
+        filters = {
+            name: query.get(name) for name in ("presentation", "subtype", "site_pattern", "surgery")
+        }
+        filters["cases"] = query.get("cases")
+        return Response(
+            {
+                "endpoint": analysis["endpoint"],
+                "group_by": analysis["group_by"],
+                "title": analysis["title"],
+                "filters": filters,
+                "n": analysis["n"],
+                "events": analysis["events"],
+                "synthetic": analysis["synthetic"],
+                "groups": analysis["groups"],
+                "logrank": analysis["logrank"],
+                "logrank_p": analysis["logrank_p"],
+                "cox": analysis["cox"],
+                "messages": analysis["messages"],
+            }
+        )

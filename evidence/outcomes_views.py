@@ -1,0 +1,57 @@
+"""The Outcomes page and the CSV of the data behind its chart."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from evidence import outcomes
+from recurrence import roles
+
+
+def _check(user) -> None:
+    if not roles.can_read_cases(user):
+        raise PermissionDenied("Your role does not allow this page.")
+
+
+@require_safe
+@never_cache
+def outcomes_page(request):
+    _check(request.user)
+    form = outcomes.OutcomesForm(request.GET)
+    chosen = form.choices()
+    analysis = outcomes.outcomes_analysis(
+        chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox
+    )
+    context = {
+        "form": form,
+        "ignored": form.ignored(),
+        "chosen": outcomes.describe(chosen),
+        "analysis": analysis,
+        "rows": [outcomes.group_row(g) for g in analysis["groups"]],
+        "years": [t // 12 for t in outcomes.AT_MONTHS],
+        "logrank_p": outcomes.p_text(analysis["logrank_p"]),
+        "cox_rows": outcomes.cox_rows(analysis["cox"]),
+        "csv_query": urlencode(chosen.query(), doseq=True),
+        "can_edit_cases": roles.can_edit_cases(request.user),
+    }
+    return render(request, "outcomes/outcomes.html", context)
+
+
+@require_safe
+@never_cache
+def outcomes_csv(request):
+    _check(request.user)
+    chosen = outcomes.OutcomesForm(request.GET).choices()
+    rows = outcomes.csv_rows(chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox)
+    name = f"outcomes-{chosen.endpoint}-by-{chosen.group_by.replace('_', '-')}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    csv.writer(response).writerows(rows)
+    return response
