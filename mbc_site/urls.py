@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("mbc_site.api_urls")),
     path("evidence/", include("evidence.urls")),
     path("outcomes/", include("evidence.outcomes_urls")),
+    path("board/", include("board.urls")),
     path("accounts/", include("mbc_site.auth_views")),
     path("", include("recurrence.urls")),
 ]

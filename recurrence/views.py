@@ -10,6 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from evidence.library import library_from_db
+from evidence.matching import match_evidence
+from evidence.outcomes import similar_patients
 from recurrence import presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, evaluate_case
@@ -134,8 +137,29 @@ def case_detail(request, pk: int):
         "path": presentation.algorithm_path(facts, result),
         "prognosis": presentation.prognosis(result),
         "history": history,
+        "board_decision": _latest_decision(case),
+        "evidence": _evidence(facts),
+        "similar": similar_patients(case),
     }
     return render(request, "recurrence/case_detail.html", context)
+
+
+def _evidence(facts):
+    """The published studies that fit the patient, best first (a fixed number of queries)."""
+    return match_evidence(facts, library_from_db())
+
+
+def _latest_decision(case: Case):
+    """The board's latest signed decision with its signer and amendments (two queries)."""
+    from board.models import Amendment, Decision
+
+    amendments = Amendment.objects.select_related("amended_by")
+    return (
+        Decision.objects.filter(case=case)
+        .select_related("signed_by", "meeting")
+        .prefetch_related(Prefetch("amendments", queryset=amendments))
+        .first()
+    )
 
 
 @require_safe

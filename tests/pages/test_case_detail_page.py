@@ -152,10 +152,29 @@ class TestCasePage:
         anchors = set(re.findall(r'href="/sources/#([^"]+)"', html))
         assert anchors and anchors <= set(SOURCES)
 
-    def test_it_leaves_the_slots_empty_until_they_are_filled(self, oncologist, stored_case):
+    def test_it_shows_the_matching_evidence_and_similar_patients_beside_the_recommendation(
+        self, oncologist, stored_case
+    ):
         html = client_for(oncologist).get(url(stored_case)).content.decode()
-        assert "Matching evidence" not in html
+        assert "Matching evidence" in html
+        # Lung disease: the pulmonary metastasectomy series match this patient.
+        assert "/evidence/friedel-2002/" in html
+        assert "Similar patients here" in html
         assert "Board decision" not in html
+
+    def test_an_isolated_local_regional_recurrence_gets_no_stage_iv_surgery_evidence(
+        self, oncologist, coordinator, case_data
+    ):
+        from recurrence.services import case_create
+
+        case = case_create(
+            data=case_data(sites=[{"site": "chest_wall", "lesions": 1}], symptomatic_sites=[]),
+            user=coordinator,
+        )
+        html = client_for(oncologist).get(url(case)).content.decode()
+        assert "Matching evidence" in html
+        assert "/evidence/soomro-2021/" not in html
+        assert "/evidence/friedel-2002/" not in html
 
     def test_it_refuses_a_user_without_a_role(self, nobody, stored_case):
         response = client_for(nobody).get(url(stored_case))
