@@ -1,6 +1,8 @@
 """The evidence library read from the database, through the same loader as the data files.
 
-    library_from_db() -> Library        one query per table, checked by library_from_rows
+    library_from_db() -> Library        built with one query per table, checked by
+                                        library_from_rows, then reused while the stored
+                                        revision stays the same (one query)
     case_evidence(case) -> list[Match]  the studies that fit a stored case, best first
 
 Rows go back into the files' shape (each model's `as_row()`) and through
@@ -15,14 +17,31 @@ from typing import Any
 from django.db import models
 
 from evidence.matching import Library, LibraryError, Match, library_from_rows, match_evidence
-from evidence.models import Figure, LiverPatient, Reference, Study
+from evidence.models import Figure, LibraryRevision, LiverPatient, Reference, Study
 from recurrence.models import Case
 from recurrence.services import case_facts
 
+_built: tuple[int, Library] | None = None
+
 
 def library_from_db() -> Library:
-    """The library as stored; raises LibraryError when the rows do not hold together."""
-    return library_with(None)
+    """The library as stored; raises LibraryError when the rows do not hold together.
+
+    The checked library is kept with the revision it was built at and rebuilt when the
+    stored revision moves (every save or delete of a library row moves it), so a change
+    made through any server is seen by all of them on their next request.
+    """
+    global _built
+    revision = LibraryRevision.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    if _built is None or _built[0] != revision:
+        _built = (revision, library_with(None))
+    return _built[1]
+
+
+def forget_library() -> None:
+    """Drop this process's built library (the next use rebuilds it)."""
+    global _built
+    _built = None
 
 
 def library_with(edited: models.Model | None) -> Library:

@@ -142,31 +142,63 @@ def cohort_frame(filters: Filters | None = None) -> pd.DataFrame:
     if filters.exclude_case is not None:
         cases = cases.exclude(pk=filters.exclude_case)
     rows = cases.order_by().values_list(*_FIELDS.values(), "surgery")
-    raw = pd.DataFrame.from_records(list(rows), columns=[*_FIELDS, "surgery"])
-
-    frame = raw[["presentation", "category", "subtype", "site_pattern"]].astype(str)
-    frame["synthetic"] = raw["synthetic"].astype(bool)
-    frame["surgery"] = raw["surgery"].astype(bool)
-    frame["age"] = pd.to_numeric(raw["age"], errors="coerce").astype(float)
-    dates = {
-        name: pd.to_datetime(raw[name])
-        for name in ("recurrence_date", "last_contact", "death", "progression")
-    }
-    death_known = dates["death"].notna()
-    os_end = dates["death"].where(death_known, dates["last_contact"])
-    pfs_first = pd.concat([dates["progression"], dates["death"]], axis=1).min(axis=1)
-    pfs_known = pfs_first.notna()
-    pfs_end = pfs_first.where(pfs_known, dates["last_contact"])
-    frame["os_months"] = _months(os_end - dates["recurrence_date"])
-    frame["os_event"] = death_known.astype(int)
-    frame["pfs_months"] = _months(pfs_end - dates["recurrence_date"])
-    frame["pfs_event"] = pfs_known.astype(int)
-    return frame
+    # A hospital's cohort is hundreds to thousands of rows: working the times out row by
+    # row and building the frame once costs less than a dozen column operations on it.
+    records = [_record(dict(zip(_FIELDS, row[:-1], strict=True)), row[-1]) for row in rows]
+    return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS).astype(_FRAME_TYPES)
 
 
-def _months(elapsed: pd.Series) -> pd.Series:
-    # Rounded to two places, as recurrence.followup.months_between does.
-    return (elapsed.dt.days / DAYS_PER_MONTH).round(2).astype(float)
+FRAME_COLUMNS = (
+    "presentation",
+    "category",
+    "subtype",
+    "site_pattern",
+    "synthetic",
+    "surgery",
+    "age",
+    "os_months",
+    "os_event",
+    "pfs_months",
+    "pfs_event",
+)
+_FRAME_TYPES = {
+    "synthetic": bool,
+    "surgery": bool,
+    "age": float,
+    "os_months": float,
+    "pfs_months": float,
+    "os_event": int,
+    "pfs_event": int,
+}
+
+
+def _record(row: dict[str, Any], surgery: bool) -> tuple:
+    """Overall survival to death, else censored at last contact; progression-free to
+    progression or death, whichever is first, else censored at last contact (as
+    recurrence.followup.survival_times has it), in months rounded to two places."""
+    start, last, death, progression = (
+        row["recurrence_date"],
+        row["last_contact"],
+        row["death"],
+        row["progression"],
+    )
+    os_end = death or last
+    pfs_end = (
+        min(d for d in (progression, death) if d is not None) if (progression or death) else last
+    )
+    return (
+        str(row["presentation"]),
+        str(row["category"]),
+        str(row["subtype"]),
+        str(row["site_pattern"]),
+        bool(row["synthetic"]),
+        bool(surgery),
+        float("nan") if row["age"] is None else float(row["age"]),
+        round((os_end - start).days / DAYS_PER_MONTH, 2),
+        int(death is not None),
+        round((pfs_end - start).days / DAYS_PER_MONTH, 2),
+        int(progression is not None or death is not None),
+    )
 
 
 # The filters of the Outcomes page and API
@@ -689,11 +721,13 @@ def _missing(value: Any) -> bool:
 # Similar patients on the case page
 
 
-def similar_patients(case: Case) -> dict[str, Any]:
+def similar_patients(case: Case, *, chart: bool = False) -> dict[str, Any]:
     """Patients of this hospital with the same category, subtype and site pattern as the
-    case (not the case itself), split by surgery: overall survival per arm and a small
-    chart. A real case is compared with real cases only, a synthetic one with synthetic
-    cases only, so that demo data never mixes into a real patient's figures."""
+    case (not the case itself), split by surgery: overall survival per arm, and the small
+    chart with `chart` (the case page loads it from its own URL, `chart_url`, so that
+    drawing it does not hold up the page). A real case is compared with real cases only,
+    a synthetic one with synthetic cases only, so that demo data never mixes into a real
+    patient's figures."""
     filters = Filters(
         category=case.category,
         subtype=case.subtype,
@@ -701,7 +735,9 @@ def similar_patients(case: Case) -> dict[str, Any]:
         synthetic=case.synthetic,
         exclude_case=case.pk,
     )
-    analysis = outcomes_analysis(filters, "surgery", "os", small_chart=True, at=SIMILAR_AT_MONTHS)
+    analysis = outcomes_analysis(
+        filters, "surgery", "os", chart=chart, small_chart=True, at=SIMILAR_AT_MONTHS
+    )
     criteria = [
         LABELS["category"].get(case.category, case.category),
         LABELS["subtype"].get(case.subtype, case.subtype),
@@ -727,6 +763,7 @@ def similar_patients(case: Case) -> dict[str, Any]:
         "rows": _similar_rows(arms),
         "messages": messages,
         "chart": analysis["chart"],
+        "chart_url": reverse("outcomes-similar-chart", args=[case.pk]),
         "url": reverse("outcomes") + "?" + urlencode(choices.query(), doseq=True),
     }
 

@@ -1,18 +1,19 @@
-"""The Outcomes page and the CSV of the data behind its chart."""
+"""The Outcomes page, the CSV of the data behind its chart, and the similar-patients chart."""
 
 from __future__ import annotations
 
 import csv
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from evidence import outcomes
 from recurrence import roles
+from recurrence.models import Case
 
 
 def _check(user) -> None:
@@ -55,3 +56,15 @@ def outcomes_csv(request):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     csv.writer(response).writerows(rows)
     return response
+
+
+@require_safe
+@never_cache
+def similar_chart(request, pk: int):
+    """The Kaplan-Meier chart of a case's similar patients, as an SVG image."""
+    _check(request.user)
+    case = get_object_or_404(Case, pk=pk)
+    chart = outcomes.similar_patients(case, chart=True)["chart"]
+    if not chart:
+        raise Http404("No similar patient with recorded follow-up.")
+    return HttpResponse(chart, content_type="image/svg+xml; charset=utf-8")

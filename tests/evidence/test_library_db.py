@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from evidence_sources import data
 
-from evidence.library import case_evidence, library_from_db
+from evidence.library import case_evidence, forget_library, library_from_db, library_with
 from evidence.matching import load_library, match_evidence
 from evidence.models import Figure, LiverPatient, Reference, Study
 from recurrence.services import case_facts
@@ -90,10 +90,35 @@ class TestTheLibraryFromTheDatabase:
         ]
         assert from_db.liver_study == "severance-liver"
 
-    def test_it_reads_each_table_once(self):
-        with CaptureQueriesContext(connection) as queries:
+    def test_it_reads_each_table_once_then_only_the_revision(self):
+        forget_library()
+        with CaptureQueriesContext(connection) as cold:
             library_from_db()
-        assert len(queries) == 4
+        with CaptureQueriesContext(connection) as warm:
+            library_from_db()
+        assert len(cold) == 5  # the revision, then one query per table
+        assert len(warm) == 1
+
+    @pytest.mark.parametrize("write", ["save", "update", "delete", "bulk_create"])
+    def test_every_kind_of_write_is_seen_at_once(self, write):
+        before = library_from_db()
+        assert "badwe-2015" in before.studies
+        if write == "save":
+            study = Study.objects.get(key="badwe-2015")
+            study.title = "Changed title"
+            study.save()
+        elif write == "update":
+            Study.objects.filter(key="badwe-2015").update(title="Changed title")
+        elif write == "delete":
+            Reference.objects.filter(number=59).delete()
+        else:
+            first = Reference.objects.get(number=59)
+            Reference.objects.filter(pk=first.pk).delete()
+            first.pk = None
+            Reference.objects.bulk_create([first])
+        after = library_from_db()
+        assert after is not before
+        assert after == library_with(None)
 
     def test_the_case_evidence_is_the_matching_of_the_files(self, stored_case):
         expected = match_evidence(case_facts(stored_case), load_library())

@@ -112,13 +112,13 @@ class TestPartial:
         for i in range(4):
             patient(coordinator, i, days=400 + 100 * i, synthetic=True)
         case = patient(coordinator, 10, days=5, dead=False, synthetic=True)
-        html = render(similar_patients(case))
+        html = render(similar_patients(case, chart=True))
         assert "badge-synthetic" in html
         assert "Synthetic demo cohort" in html
         assert "(synthetic demo data)" in svg(html).find(f"{SVG}title").text
 
     def test_its_chart_is_valid_svg(self, similar_cohort, board_case):
-        root = svg(render(similar_patients(board_case)))
+        root = svg(render(similar_patients(board_case, chart=True)))
         assert root.tag == f"{SVG}svg"
         texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
         assert "Surgery (n=3)" in texts and "No surgery (n=3)" in texts
@@ -145,6 +145,20 @@ class TestPartial:
         html = render(similar)
         assert "No other hospital patient with recorded follow-up" in html
         assert "<svg" not in html
+
+    def test_the_case_page_loads_the_chart_from_its_own_url(
+        self, similar_cohort, board_case, oncologist, nobody, client
+    ):
+        similar = similar_patients(board_case)
+        assert similar["chart"] == ""
+        assert f'<img src="{similar["chart_url"]}"' in render(similar)
+        client.force_login(oncologist)
+        response = client.get(similar["chart_url"])
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("image/svg+xml")
+        assert ET.fromstring(response.content).tag == f"{SVG}svg"
+        client.force_login(nobody)
+        assert client.get(similar["chart_url"]).status_code == 403
 
     def test_it_renders_nothing_without_the_context(self, db):
         assert render_to_string("outcomes/_similar_patients.html", {}).strip() == ""
