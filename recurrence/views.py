@@ -110,8 +110,8 @@ def _stale(current: Case, mine: dict) -> dict:
 
 def _case_for_page(pk: int) -> Case:
     history = CaseChange.objects.select_related("changed_by")
-    cases = Case.objects.select_related("created_by", "updated_by").prefetch_related(
-        "sites", Prefetch("changes", queryset=history)
+    cases = Case.objects.select_related("created_by", "updated_by", "follow_up").prefetch_related(
+        "sites", "treatments", Prefetch("changes", queryset=history)
     )
     return get_object_or_404(cases, pk=pk)
 
@@ -138,6 +138,8 @@ def case_detail(request, pk: int):
         "prognosis": presentation.prognosis(result),
         "history": history,
         "board_decision": _latest_decision(case),
+        "follow_up": services.follow_up_data(case),
+        "treatments": list(case.treatments.all()),
         "evidence": _evidence(facts),
         "similar": similar_patients(case),
     }

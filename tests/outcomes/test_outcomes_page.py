@@ -70,6 +70,7 @@ class TestAccess:
     def test_it_refuses_a_user_with_no_role(self, nobody):
         assert client_for(nobody).get(URL).status_code == 403
 
+    @pytest.mark.django_db  # the users come through getfixturevalue, unseen when tests are ordered
     @pytest.mark.parametrize("role", ["coordinator", "oncologist", "administrator"])
     def test_every_role_reads_it(self, request, role):
         user = request.getfixturevalue(role)

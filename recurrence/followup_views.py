@@ -1,0 +1,106 @@
+"""The follow-up page of a case: last contact, vital status, death and progression, and
+the treatments received. Coordinators record them; every role reads them on the case page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from recurrence import followup_forms, roles, services
+from recurrence.followup import FollowUpRefused
+from recurrence.models import Case, Treatment
+
+
+def _coordinator_only(user) -> None:
+    roles.require_role(user, roles.COORDINATOR)
+
+
+def _page(request, case: Case, *, follow_up_form=None, treatment_form=None, status=200):
+    record = services.follow_up_data(case)
+    initial = {"version": case.version, **(record.as_dict() if record else {})}
+    context = {
+        "case": case,
+        "follow_up_form": follow_up_form or followup_forms.FollowUpForm(initial=initial),
+        "treatment_form": treatment_form
+        or followup_forms.TreatmentForm(initial={"version": case.version}),
+        "treatments": list(case.treatments.all()),
+    }
+    return render(request, "recurrence/follow_up.html", context, status=status)
+
+
+def _stale(request, stale: services.StaleVersion) -> None:
+    messages.error(
+        request,
+        f"Not saved: case {stale.current.case_number} was changed by someone else (now version "
+        f"{stale.current.version}). The page shows the saved record; enter your change again.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def follow_up(request, pk: int):
+    _coordinator_only(request.user)
+    case = get_object_or_404(Case, pk=pk)
+    if request.method != "POST":
+        return _page(request, case)
+    form = followup_forms.FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_save(
+                case_id=case.pk,
+                data=form.record(),
+                version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except FollowUpRefused as refused:
+            followup_forms.add_errors(form, refused.errors)
+        except services.StaleVersion as stale:
+            _stale(request, stale)
+            return redirect("case-follow-up", pk=case.pk)
+        else:
+            messages.success(request, "Follow-up saved.")
+            return redirect("case-follow-up", pk=case.pk)
+    return _page(request, case, follow_up_form=form, status=400)
+
+
+@require_POST
+def treatment_add(request, pk: int):
+    _coordinator_only(request.user)
+    case = get_object_or_404(Case, pk=pk)
+    form = followup_forms.TreatmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.treatment_add(
+                case_id=case.pk,
+                data=form.record(),
+                version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except FollowUpRefused as refused:
+            followup_forms.add_errors(form, refused.errors)
+        except services.StaleVersion as stale:
+            _stale(request, stale)
+            return redirect("case-follow-up", pk=case.pk)
+        else:
+            messages.success(request, "Treatment added.")
+            return redirect("case-follow-up", pk=case.pk)
+    return _page(request, case, treatment_form=form, status=400)
+
+
+@require_POST
+def treatment_remove(request, pk: int, treatment_pk: int):
+    _coordinator_only(request.user)
+    treatment = get_object_or_404(Treatment, pk=treatment_pk, case_id=pk)
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(request, "Not removed: the form was incomplete; try again.")
+        return redirect("case-follow-up", pk=pk)
+    try:
+        services.treatment_remove(
+            case_id=pk, treatment_id=treatment.pk, version=int(version), user=request.user
+        )
+    except services.StaleVersion as stale:
+        _stale(request, stale)
+    else:
+        messages.success(request, "Treatment removed.")
+    return redirect("case-follow-up", pk=pk)
