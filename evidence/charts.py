@@ -16,10 +16,8 @@ so a study's wording is shown as written. Both return "" when there is nothing t
 
 from __future__ import annotations
 
-import io
 import textwrap
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 import matplotlib
 
@@ -31,11 +29,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FixedLocator, NullLocator  # noqa: E402
 
 from evidence.matching import ENDPOINT_LABELS, Figure, LiverPatient  # noqa: E402
-
-# Read by matplotlib at save time from its global settings (evidence.charts_km sets the same).
-matplotlib.rcParams["svg.fonttype"] = "none"
-if matplotlib.rcParams["svg.hashsalt"] is None:
-    matplotlib.rcParams["svg.hashsalt"] = "mbc-board"
+from evidence.svg import figure_svg  # noqa: E402
 
 # Okabe-Ito: told apart with the common colour-vision deficiencies, and in print.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -98,7 +92,7 @@ def study_figures_svg(figures: Sequence[Figure], *, title: str = "Outcome figure
             fontsize=FONT,
             frameon=False,
         )
-    return _svg(fig, title)
+    return figure_svg(fig, title)
 
 
 def liver_series_svg(
@@ -169,7 +163,7 @@ def liver_series_svg(
         fontsize=FONT,
         frameon=False,
     )
-    return _svg(fig, title)
+    return figure_svg(fig, title)
 
 
 def _patient_label(patient: LiverPatient) -> str:
@@ -426,18 +420,6 @@ def _tidy(ax) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="x", labelsize=FONT)
     ax.tick_params(axis="y", length=0)
-
-
-def _svg(fig: PlotFigure, title: str) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata=dict.fromkeys(("Date", "Creator", "Format", "Type")))
-    svg = buffer.getvalue()
-    # Without the XML prologue and the DOCTYPE (which names a remote DTD) the SVG can sit
-    # in a page; the title names it for screen readers.
-    body = svg[svg.index("<svg") :]
-    head_end = body.index(">") + 1
-    head = body[:head_end].replace("<svg ", '<svg role="img" ', 1)
-    return f"{head}\n <title>{escape(title)}</title>{body[head_end:]}"
 
 
 __all__ = ["liver_series_svg", "study_figures_svg"]

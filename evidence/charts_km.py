@@ -8,9 +8,7 @@ searchable and readable by screen readers, and is the same bytes for the same in
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 import matplotlib
 
@@ -21,13 +19,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 from evidence.survival import KMResult  # noqa: E402
-
-# Set once at import: matplotlib reads these at save time from its global settings, and
-# changing them per call (rc_context) would race between threads. evidence.charts sets
-# the same values, so the output does not depend on which module is imported first.
-matplotlib.rcParams["svg.fonttype"] = "none"
-if matplotlib.rcParams["svg.hashsalt"] is None:
-    matplotlib.rcParams["svg.hashsalt"] = "mbc-board"
+from evidence.svg import figure_svg  # noqa: E402
 
 # Okabe-Ito: told apart with the common colour-vision deficiencies, and in print.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -114,9 +106,7 @@ def km_svg(
 
     _at_risk_table(fig, ax, results, ticks, height, table_height)
 
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata=dict.fromkeys(("Date", "Creator", "Format", "Type")))
-    return _inline(buffer.getvalue(), title)
+    return figure_svg(fig, title)
 
 
 def default_ticks(longest: float) -> list[float]:
@@ -160,13 +150,3 @@ def _at_risk_table(fig, ax, results, ticks, height, table_height) -> None:
 def _short(label: str, limit: int = 20) -> str:
     """Row labels share the left margin with nothing else only up to about this length."""
     return label if len(label) <= limit else label[: limit - 1] + "\u2026"
-
-
-def _inline(svg: str, title: str) -> str:
-    """Drop the XML prologue and DOCTYPE (which points at a remote DTD) so the SVG can be
-    placed in a page, and give it an accessible title."""
-    start = svg.index("<svg")
-    body = svg[start:]
-    head_end = body.index(">") + 1
-    head = body[:head_end].replace("<svg ", '<svg role="img" ', 1)
-    return f"{head}\n <title>{escape(title)}</title>{body[head_end:]}"

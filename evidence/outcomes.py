@@ -417,14 +417,13 @@ def small_km_svg(curves: Sequence[Any], *, title: str) -> str:
     """A Kaplan-Meier chart sized for a side panel (about 360 pixels wide, readable without
     scaling): the same colours, bands and censoring marks as evidence.charts_km.km_svg,
     with a shorter legend and the numbers at risk under the axis."""
-    import io
-    from xml.sax.saxutils import escape
 
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
     from matplotlib.transforms import blended_transform_factory
 
     from evidence.charts_km import COLOURS, default_ticks
+    from evidence.svg import figure_svg
 
     longest = max((t for km in curves for t in km.risk_times), default=0.0)
     ticks = [t for t in default_ticks(longest) if t <= longest] or [0.0]
@@ -512,13 +511,7 @@ def small_km_svg(curves: Sequence[Any], *, title: str) -> str:
                 fontsize=7,
                 gid=f"at-risk-{i}-{j}",
             )
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata=dict.fromkeys(("Date", "Creator", "Format", "Type")))
-    svg = buffer.getvalue()
-    body = svg[svg.index("<svg") :]
-    head_end = body.index(">") + 1
-    head = body[:head_end].replace("<svg ", '<svg role="img" ', 1)
-    return f"{head}\n <title>{escape(title)}</title>{body[head_end:]}"
+    return figure_svg(fig, title)
 
 
 def group_labels(frame: pd.DataFrame, group_by: str) -> tuple[pd.Series, list[str]]:

@@ -37,6 +37,28 @@ def _stale(request, stale: services.StaleVersion) -> None:
     )
 
 
+def _save(request, case: Case, form, save, done: str, form_name: str):
+    """Check and save a posted form through `save` (a service), then back to the page; a
+    refused record is shown again with each problem next to its field."""
+    if form.is_valid():
+        try:
+            save(
+                case_id=case.pk,
+                data=form.record(),
+                version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except FollowUpRefused as refused:
+            followup_forms.add_errors(form, refused.errors)
+        except services.StaleVersion as stale:
+            _stale(request, stale)
+            return redirect("case-follow-up", pk=case.pk)
+        else:
+            messages.success(request, done)
+            return redirect("case-follow-up", pk=case.pk)
+    return _page(request, case, status=400, **{form_name: form})
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_up(request, pk: int):
     _coordinator_only(request.user)
@@ -44,23 +66,7 @@ def follow_up(request, pk: int):
     if request.method != "POST":
         return _page(request, case)
     form = followup_forms.FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.follow_up_save(
-                case_id=case.pk,
-                data=form.record(),
-                version=form.cleaned_data["version"],
-                user=request.user,
-            )
-        except FollowUpRefused as refused:
-            followup_forms.add_errors(form, refused.errors)
-        except services.StaleVersion as stale:
-            _stale(request, stale)
-            return redirect("case-follow-up", pk=case.pk)
-        else:
-            messages.success(request, "Follow-up saved.")
-            return redirect("case-follow-up", pk=case.pk)
-    return _page(request, case, follow_up_form=form, status=400)
+    return _save(request, case, form, services.follow_up_save, "Follow-up saved.", "follow_up_form")
 
 
 @require_POST
@@ -68,23 +74,7 @@ def treatment_add(request, pk: int):
     _coordinator_only(request.user)
     case = get_object_or_404(Case, pk=pk)
     form = followup_forms.TreatmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.treatment_add(
-                case_id=case.pk,
-                data=form.record(),
-                version=form.cleaned_data["version"],
-                user=request.user,
-            )
-        except FollowUpRefused as refused:
-            followup_forms.add_errors(form, refused.errors)
-        except services.StaleVersion as stale:
-            _stale(request, stale)
-            return redirect("case-follow-up", pk=case.pk)
-        else:
-            messages.success(request, "Treatment added.")
-            return redirect("case-follow-up", pk=case.pk)
-    return _page(request, case, treatment_form=form, status=400)
+    return _save(request, case, form, services.treatment_add, "Treatment added.", "treatment_form")
 
 
 @require_POST
