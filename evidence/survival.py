@@ -556,15 +556,37 @@ def _logrank(tally: _Tally, labels: tuple[str, ...], fast: bool) -> LogRankResul
         return LogRankResult(
             labels, message="no event happened while two groups were both under follow-up."
         )
+    # A group with nobody at risk at any death carries no information; kept in, it makes
+    # the covariance singular and the statistic hang on rounding. It is left out, and said.
+    informative = (at_risk[deaths.sum(axis=1) > 0] > 0).any(axis=0)
+    note = None
+    if not informative.all():
+        left_out = ", ".join(
+            repr(label) for label, keep in zip(labels, informative, strict=True) if not keep
+        )
+        note = f"left out of the test, nobody at risk at any death: {left_out}."
+        keep = np.flatnonzero(informative)
+        at_risk, deaths = at_risk[:, keep], deaths[:, keep]
+        rows = np.isin(tally.group, keep)
+        renumber = np.full(len(labels), -1)
+        renumber[keep] = np.arange(len(keep))
+        tally = replace(
+            tally,
+            group=renumber[tally.group[rows]],
+            time=tally.time[rows],
+            event=tally.event[rows],
+            count=tally.count[rows],
+        )
+    df = int(informative.sum()) - 1
     if fast:
         statistic = _logrank_statistic(at_risk, deaths)
-        p = float(stats.chi2.sf(statistic, len(labels) - 1))
+        p = float(stats.chi2.sf(statistic, df))
     else:
         result = multivariate_logrank_test(
             tally.time, tally.group, tally.event, weights=tally.count
         )
         statistic, p = float(result.test_statistic), float(result.p_value)
-    return LogRankResult(labels, statistic, len(labels) - 1, p)
+    return LogRankResult(labels, statistic, df, p, note)
 
 
 def _pooled_table(tally: _Tally, k: int) -> tuple[np.ndarray, np.ndarray]:
