@@ -25,20 +25,32 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 check_rule_table()
 
+# Each scope's rules in the result's order (kind, then rule id); a rule whose kind
+# depends on the facts is placed by the kind it takes, so only then is a sort needed.
 _RULES_BY_SCOPE: dict[str, tuple[Rule, ...]] = {
-    scope: tuple(r for r in RULES if r.scope in (BOTH, scope))
+    scope: tuple(
+        sorted(
+            (r for r in RULES if r.scope in (BOTH, scope)),
+            key=lambda r: (_KIND_ORDER.get(r.kind, 0) if isinstance(r.kind, str) else 0, r.id),
+        )
+    )
     for scope in ("isolated_locoregional", "metastatic")
 }
 
 
 def fired_rules(facts: Facts) -> list[tuple[Rule, str]]:
     """The rules that apply to these facts with the kind each takes, in the contract's order."""
-    fired = [
-        (r, r.kind if type(r.kind) is str else r.kind_for(facts))
-        for r in _RULES_BY_SCOPE[facts.category]
-        if r.when(facts)
-    ]
-    fired.sort(key=lambda pair: (_KIND_ORDER[pair[1]], pair[0].id))
+    fired = []
+    dynamic = False
+    for r in _RULES_BY_SCOPE[facts.category]:
+        if r.when(facts):
+            if type(r.kind) is str:
+                fired.append((r, r.kind))
+            else:
+                fired.append((r, r.kind_for(facts)))
+                dynamic = True
+    if dynamic:
+        fired.sort(key=lambda pair: (_KIND_ORDER[pair[1]], pair[0].id))
     return fired
 
 

@@ -131,6 +131,18 @@ def _check_scalar(
             return value
     elif value is None and spec.nullable:
         return None
+    elif kind == "date":
+        if type(value) is str and _ISO_DATE.match(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+    elif (
+        type(value) is int
+        and (spec.minimum is None or value >= spec.minimum)
+        and (spec.maximum is None or value <= spec.maximum)
+    ):
+        return value
     label = label or _label(path)
     if value is None:
         if spec.nullable:
@@ -290,7 +302,7 @@ def parse_case(data: Any, *, today: dt.date) -> Case:
     any date is refused as `future_date`.
     """
     errs = _Collector()
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         errs.add("case", "wrong_type", "A case must be a JSON object of named fields.")
         raise CaseRefused(errs.errors)
 
@@ -306,6 +318,12 @@ def parse_case(data: Any, *, today: dt.date) -> Case:
                 errs.add(str(key), "unknown_field", f"{key!r} is not a field of a case.")
             continue
         if raw is None and key in REQUIRED_FIELDS:
+            continue
+        # Most values are a valid choice or a boolean: take them without a call.
+        if (spec.kind == "choice" and raw in spec.choices) or (
+            spec.kind == "bool" and (raw is True or raw is False)
+        ):
+            values[key] = raw
             continue
         parsed = _check_scalar(key, None, raw, spec, errs)
         if parsed is not _MISSING:
