@@ -15,7 +15,7 @@ from evidence.matching import match_evidence
 from evidence.outcomes import similar_patients
 from recurrence import presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
-from recurrence.guideline import SOURCES, CaseRefused, derive_facts, evaluate_case
+from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
 from recurrence.models import Case, CaseChange
 
 PAGE_SIZE = 25
@@ -122,7 +122,7 @@ def case_detail(request, pk: int):
     case = _case_for_page(pk)
     parsed = services.contract_case(case)
     facts = derive_facts(parsed)
-    result = evaluate_case(parsed)
+    result = recommend(facts)
     history = [
         {"change": change, "rows": presentation.change_rows(change.changes)}
         for change in case.changes.all()
