@@ -9,17 +9,21 @@ from functools import cache
 from pathlib import Path
 
 from recurrence.guideline import SOURCES
+from tests.shared_docs import require_shared_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
 DATA = ROOT / "evidence" / "data"
-FACTS_FILE = SHARED / "evidence" / "literature-facts.md"
+
+
+def facts_file() -> Path:
+    """literature-facts.md; skips the test (fails under MBC_REQUIRE_SHARED=1) without it."""
+    return require_shared_dir() / "evidence" / "literature-facts.md"
 
 
 def source_path(source: str) -> Path:
     if source == "literature-facts":
-        return FACTS_FILE
-    return SHARED / "seeds" / SOURCES[source].file
+        return facts_file()
+    return require_shared_dir() / "seeds" / SOURCES[source].file
 
 
 def normalise(text: str) -> str:

@@ -40,9 +40,9 @@ def test_it_has_the_seed_studies_and_every_study_of_the_facts_file():
 
 
 def source_text_raw_facts() -> str:
-    from evidence_sources import FACTS_FILE
+    from evidence_sources import facts_file
 
-    return FACTS_FILE.read_text(encoding="utf-8")
+    return facts_file().read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,8 @@ def test_it_refuses_standard_input_that_is_not_json():
 
 
 def test_it_answers_the_public_vignettes_as_the_engine_does():
-    vignettes_file = REPO_ROOT.parent / "shared" / "spec" / "vignettes-public.json"
+    from tests.shared_docs import VIGNETTES_FILE as vignettes_file
+
     cases = [v["case"] for v in json.loads(vignettes_file.read_text(encoding="utf-8"))["vignettes"]]
     done = recommend("-", "--today", TODAY.isoformat(), stdin=json.dumps(cases))
     expected = []

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from recurrence.guideline import CaseRefused, evaluate
 from tests.guideline.cases import TODAY, codes
+from tests.shared_docs import VIGNETTES_FILE
 
-VIGNETTES_FILE = Path(__file__).resolve().parents[3] / "shared" / "spec" / "vignettes-public.json"
 VIGNETTES = json.loads(VIGNETTES_FILE.read_text(encoding="utf-8"))["vignettes"]
 RESULT_FIELDS = (
     "category",
