@@ -227,7 +227,11 @@ def decision_create(request, pk: int, case_pk: int):
     if problems:
         # Refused by the current ruleset: no recommendation to sign until it is corrected.
         return _needs_correction(
-            request, case, problems, meeting=meeting, status=400 if request.method == "POST" else 200
+            request,
+            case,
+            problems,
+            meeting=meeting,
+            status=400 if request.method == "POST" else 200,
         )
     status = 200
     if request.method == "GET":
@@ -338,9 +342,7 @@ def _summary(request, case_pk: int, meeting: Meeting | None, decision: Decision 
     try:
         parsed = contract_case(case)
     except CaseRefused as refused:
-        return _needs_correction(
-            request, case, refused.errors, meeting=meeting, decision=decision
-        )
+        return _needs_correction(request, case, refused.errors, meeting=meeting, decision=decision)
     facts = derive_facts(parsed)
     current = evaluate_case(parsed)
     shown = decision.recommendation_snapshot if decision else current

@@ -5,35 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recurrence', '0003_follow_up'),
+        ("recurrence", "0003_follow_up"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='aromatase_inhibitor_end_date',
-            field=models.DateField(blank=True, help_text='When the aromatase inhibitor was stopped. Leave empty if she is still taking it.', null=True),
+            model_name="case",
+            name="aromatase_inhibitor_end_date",
+            field=models.DateField(
+                blank=True,
+                help_text="When the aromatase inhibitor was stopped. Leave empty if she is still taking it.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='bulky_disease',
-            field=models.BooleanField(blank=True, help_text='A large tumour burden at any site, as the board judges it. Leave empty until assessed.', null=True),
+            model_name="case",
+            name="bulky_disease",
+            field=models.BooleanField(
+                blank=True,
+                help_text="A large tumour burden at any site, as the board judges it. Leave empty until assessed.",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='prior_aromatase_inhibitor',
-            field=models.BooleanField(default=False, help_text='Anastrozole, letrozole or exemestane before this recurrence.'),
+            model_name="case",
+            name="prior_aromatase_inhibitor",
+            field=models.BooleanField(
+                default=False,
+                help_text="Anastrozole, letrozole or exemestane before this recurrence.",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='resectable',
-            field=models.BooleanField(blank=True, help_text="The surgeon's judgement that the disease an operation would address can be removed completely: for a local-regional recurrence, the recurrence; in metastatic disease, the metastases (not the primary tumour). Leave empty until judged.", null=True),
+            model_name="case",
+            name="resectable",
+            field=models.BooleanField(
+                blank=True,
+                help_text="The surgeon's judgement that the disease an operation would address can be removed completely: for a local-regional recurrence, the recurrence; in metastatic disease, the metastases (not the primary tumour). Leave empty until judged.",
+                null=True,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('aromatase_inhibitor_end_date__isnull', True), ('prior_aromatase_inhibitor', True), _connector='OR'), name='case_ai_end_needs_ai'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("aromatase_inhibitor_end_date__isnull", True),
+                    ("prior_aromatase_inhibitor", True),
+                    _connector="OR",
+                ),
+                name="case_ai_end_needs_ai",
+            ),
         ),
     ]
