@@ -4,7 +4,8 @@
 
 Generates valid cases with a fixed seed, then times, in this one process, (a) a JSON
 dump and load of every case and (b) parse, derive and evaluate of every case. Prints
-cases per second and the ratio b/a. Target: at least 20,000 cases per second.
+cases per second (wall clock, and per CPU second of this process, which a busy machine
+does not distort) and the ratio b/a. Target: at least 20,000 cases per second.
 """
 
 from __future__ import annotations
@@ -74,12 +75,12 @@ def generate(rng: random.Random) -> dict:
     return case
 
 
-def best_of(repeats: int, fn) -> float:
+def best_of(repeats: int, fn, clock=time.perf_counter) -> float:
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
 
 
@@ -104,13 +105,19 @@ def main() -> None:
     engine()  # warm up, and a refused generated case would raise here
     baseline = best_of(args.repeats, json_round_trip)
     measured = best_of(args.repeats, engine)
+    # CPU time of this process: what the engine costs, whatever else the machine is running.
+    cpu = best_of(args.repeats, engine, time.process_time)
     rate = args.cases / measured
+    cpu_rate = args.cases / cpu
     print(f"guideline engine: {args.cases} cases, best of {args.repeats}")
     print(f"  JSON round trip (baseline): {baseline:.3f} s ({args.cases / baseline:,.0f} cases/s)")
     print(f"  parse + derive + evaluate:  {measured:.3f} s ({rate:,.0f} cases/s)")
+    print(f"  same, CPU time of this process: {cpu:.3f} s ({cpu_rate:,.0f} cases per CPU second)")
     print(f"  ratio engine / JSON round trip: {measured / baseline:.1f}x")
     verdict = "meets" if rate >= TARGET else "MISSES"
-    print(f"  target >= {TARGET:,} cases/s: {verdict}")
+    print(f"  target >= {TARGET:,} cases/s (wall clock): {verdict}")
+    cpu_verdict = "meets" if cpu_rate >= TARGET else "MISSES"
+    print(f"  target >= {TARGET:,} cases per CPU second: {cpu_verdict}")
 
 
 if __name__ == "__main__":

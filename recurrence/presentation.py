@@ -257,7 +257,10 @@ def clinical_flags(facts: Facts) -> list[str]:
     flags += [field_label(n) for n in names if getattr(case, n)]
     if case.tamoxifen_end_date is not None:
         flags.append(f"{field_label('tamoxifen_end_date')}: {_day(case.tamoxifen_end_date)}")
-    for name in ("systemic_disease_controlled", "resectable"):
+    if case.aromatase_inhibitor_end_date is not None:
+        end = _day(case.aromatase_inhibitor_end_date)
+        flags.append(f"{field_label('aromatase_inhibitor_end_date')}: {end}")
+    for name in ("systemic_disease_controlled", "resectable", "bulky_disease"):
         value = getattr(case, name)
         if value is not None:
             flags.append(f"{field_label(name)}: {value_text(name, value)}")

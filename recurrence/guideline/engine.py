@@ -40,9 +40,31 @@ def _placement(r: Rule) -> int:
     return _KIND_ORDER[r.kind if type(r.kind) is str else r.kinds[0]]
 
 
-def _plan(scope: str, open_gates: frozenset[str]) -> tuple[tuple[Rule, bool, bool], ...]:
-    """The rules to ask for one scope and set of open gates, in the result's order, each
-    with (always applies, kind depends on the facts)."""
+# A step of a plan: a rule with what the evaluator needs worked out in advance, as a flat
+# tuple so that the hot loop unpacks it once: (rule, condition, applies always, kind depends
+# on the facts, usual kind, fixed detail or None, source, code, title, rule id, because).
+_Step = tuple[Any, ...]
+
+
+def _step(r: Rule) -> _Step:
+    usual_kind = r.kind if type(r.kind) is str else r.kinds[0]
+    return (
+        r,
+        r.when,
+        r.when is ALWAYS,
+        type(r.kind) is not str,
+        usual_kind,
+        r.detail if type(r.detail) is str else None,
+        {"id": r.source, "section": r.section, "passage": r.passage},
+        r.code,
+        r.title,
+        r.id,
+        r.because,
+    )
+
+
+def _plan(scope: str, open_gates: frozenset[str]) -> tuple[_Step, ...]:
+    """The rules to ask for one scope and set of open gates, in the result's order."""
     rules = sorted(
         (
             r
@@ -52,11 +74,11 @@ def _plan(scope: str, open_gates: frozenset[str]) -> tuple[tuple[Rule, bool, boo
         ),
         key=lambda r: (_placement(r), r.id),
     )
-    return tuple((r, r.when is ALWAYS, type(r.kind) is not str) for r in rules)
+    return tuple(_step(r) for r in rules)
 
 
 # One plan per scope and combination of gates, worked out once at import.
-_PLANS: dict[tuple[str, tuple[bool, ...]], tuple[tuple[Rule, bool, bool], ...]] = {
+_PLANS: dict[tuple[str, tuple[bool, ...]], tuple[_Step, ...]] = {
     (scope, gates): _plan(
         scope, frozenset(name for name, open_ in zip(_GATE_NAMES, gates, strict=True) if open_)
     )
@@ -65,37 +87,59 @@ _PLANS: dict[tuple[str, tuple[bool, ...]], tuple[tuple[Rule, bool, bool], ...]] 
 }
 
 
+def _steps(facts: Facts) -> tuple[_Step, ...]:
+    return _PLANS[(facts.category, tuple([bool(test(facts)) for test in _GATE_TESTS]))]
+
+
 def fired_rules(facts: Facts) -> list[tuple[Rule, str]]:
     """The rules that apply to these facts with the kind each takes, in the contract's order."""
-    plan = _PLANS[(facts.category, tuple([bool(test(facts)) for test in _GATE_TESTS]))]
-    fired = []
+    return [(r["_rule"], r["kind"]) for r in _fired(facts, keep_rule=True)]
+
+
+def _fired(facts: Facts, *, keep_rule: bool = False) -> list[dict[str, Any]]:
+    """The recommendations of the rules that apply, in the contract's order."""
+    out = []
     resort = False
-    for r, always, dynamic in plan:
-        if always or r.when(facts):
+    # The hot loop of the engine: each step's parts are unpacked once, not looked up.
+    for (
+        r,
+        when,
+        always,
+        dynamic,
+        usual_kind,
+        detail,
+        source,
+        code,
+        title,
+        rule_id,
+        because,
+    ) in _steps(facts):
+        if always or when(facts):
             if dynamic:
-                kind = r.kind(facts)  # type: ignore[operator]
-                resort = resort or kind != r.kinds[0]
-                fired.append((r, kind))
+                kind = r.kind(facts)
+                if kind != usual_kind:
+                    resort = True
             else:
-                fired.append((r, r.kind))
+                kind = usual_kind
+            rec = {
+                "code": code,
+                "kind": kind,
+                "title": title,
+                "detail": detail if detail is not None else r.detail(facts),
+                "rule": rule_id,
+                "source": source.copy(),
+                "because": because(facts),
+            }
+            if keep_rule:
+                rec["_rule"] = r
+            out.append(rec)
     if resort:
-        fired.sort(key=lambda pair: (_KIND_ORDER[pair[1]], pair[0].id))
-    return fired
+        out.sort(key=lambda rec: (_KIND_ORDER[rec["kind"]], rec["rule"]))
+    return out
 
 
 def recommend(facts: Facts) -> dict[str, Any]:
-    recommendations = [
-        {
-            "code": rule.code,
-            "kind": kind,
-            "title": rule.title,
-            "detail": rule.detail if type(rule.detail) is str else rule.detail(facts),  # type: ignore[operator]
-            "rule": rule.id,
-            "source": {"id": rule.source, "section": rule.section, "passage": rule.passage},
-            "because": rule.because(facts),
-        }
-        for rule, kind in fired_rules(facts)
-    ]
+    recommendations = _fired(facts)
     favourable: list[str] = []
     absent: list[str] = []
     unknown: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .case import Case
 from .conditions import FIT_CONDITIONS
@@ -124,6 +124,8 @@ class Facts:
     # Fit for local treatment of metastases; worked out from FIT_CONDITIONS (conditions.py)
     # once the other facts are known, so the rules and unmet_conditions share one definition.
     fit: bool = False
+    # Facts put into words, worked out once per case by the rules that share them.
+    words: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def metastatic(self) -> bool:
@@ -178,5 +180,8 @@ def derive_facts(case: Case) -> Facts:
         and all(s in NOT_EASILY_MEASURABLE_SITES for s in distant),
         contralateral_only=distant == ("contralateral_breast",),
     )
-    object.__setattr__(facts, "fit", all(c.ok(facts) for c in FIT_CONDITIONS))
+    # FIT_CONDITIONS begin with the three that make up "oligometastatic"; skipping the
+    # rest when it is false gives the same answer, faster.
+    fit = facts.oligometastatic and all(c.ok(facts) for c in FIT_CONDITIONS)
+    object.__setattr__(facts, "fit", fit)
     return facts

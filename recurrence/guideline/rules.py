@@ -299,6 +299,13 @@ def _sites(names: tuple[str, ...]) -> str:
 
 
 def category_fact(f: Facts) -> str:
+    words = f.words
+    if "category" not in words:
+        words["category"] = _category_words(f)
+    return words["category"]
+
+
+def _category_words(f: Facts) -> str:
     if f.category == "isolated_locoregional":
         return (
             f"isolated local-regional recurrence (all sites local-regional: {_sites(f.site_names)})"
@@ -309,7 +316,10 @@ def category_fact(f: Facts) -> str:
 
 
 def hr_fact(f: Facts) -> str:
-    return f"hormone receptor {f.hr} (ER {f.case.er}, PR {f.case.pr})"
+    words = f.words
+    if "hr" not in words:
+        words["hr"] = f"hormone receptor {f.hr} (ER {f.case.er}, PR {f.case.pr})"
+    return words["hr"]
 
 
 _ISH_WORDS = {
@@ -320,7 +330,10 @@ _ISH_WORDS = {
 
 
 def her2_fact(f: Facts) -> str:
-    return f"HER2 {f.her2} (IHC {f.case.her2_ihc}, {_ISH_WORDS[f.case.her2_ish]})"
+    words = f.words
+    if "her2" not in words:
+        words["her2"] = f"HER2 {f.her2} (IHC {f.case.her2_ihc}, {_ISH_WORDS[f.case.her2_ish]})"
+    return words["her2"]
 
 
 def her2_confirmation_fact(f: Facts) -> str:
@@ -478,7 +491,8 @@ def _workup_missing(item: str) -> Condition:
 
 
 def _workup_reason(item: str) -> Because:
-    return lambda f: [f"{WORKUP_LABELS[item]} not yet done"]
+    reason = f"{WORKUP_LABELS[item]} not yet done"
+    return lambda f: [reason]
 
 
 _NON_ANTHRACYCLINE = (

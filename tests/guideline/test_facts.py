@@ -507,3 +507,20 @@ def test_section_2_recent_aromatase_inhibitor_by_the_12_month_rule(taken, end, r
 def test_section_2_her2_confirmed_needs_amplified_ish(ihc, ish, her2, confirmed):
     f = facts(her2_ihc=ihc, her2_ish=ish)
     assert (f.her2, f.her2_confirmed) == (her2, confirmed)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"sites": [{"site": "lung", "lesions": None}]},
+        {"sites": [{"site": "lung", "lesions": 9}]},
+        {"sites": [{"site": "chest_wall", "lesions": 1}]},
+        {"ecog": 4, "bulky_disease": True},
+    ],
+)
+def test_section_2_fit_is_exactly_all_of_its_conditions(overrides):
+    from recurrence.guideline.conditions import FIT_CONDITIONS
+
+    f = facts(**{**FIT, **overrides})
+    assert f.fit is all(c.ok(f) for c in FIT_CONDITIONS)
