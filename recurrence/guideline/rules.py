@@ -1099,8 +1099,11 @@ RULES: tuple[Rule, ...] = (
         P_PREMENO_TAMOXIFEN,
         lambda f: _premenopausal_endocrine(f) and not f.recent_tamoxifen,
         "Tamoxifen with ovarian ablation",
-        "Before the menopause, with no adjuvant tamoxifen or tamoxifen stopped more than 12 months "
-        "ago: tamoxifen with ovarian ablation (LHRH analogue, surgery or radiation).",
+        lambda f: (
+            "Before the menopause, with no adjuvant tamoxifen or tamoxifen stopped more than 12 "
+            "months ago: tamoxifen with ovarian ablation (LHRH analogue, surgery or radiation)."
+            + _controlled(f)
+        ),
         lambda f: [hr_fact(f), menopausal_fact(f), tamoxifen_fact(f)],
     ),
     Rule(
@@ -1162,6 +1165,7 @@ RULES: tuple[Rule, ...] = (
                 if f.recent_tamoxifen
                 else ""
             )
+            + _controlled(f)
         ),
         lambda f: [hr_fact(f), menopausal_fact(f), tamoxifen_fact(f), ai_fact(f)],
     ),
@@ -1201,6 +1205,7 @@ RULES: tuple[Rule, ...] = (
                 if f.recent_aromatase_inhibitor
                 else ""
             )
+            + _controlled(f)
         ),
         lambda f: [hr_fact(f), menopausal_fact(f), tamoxifen_fact(f)],
     ),

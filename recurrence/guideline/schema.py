@@ -11,8 +11,9 @@ RULESET_ID = "mbc-recurrence"
 RULESET_VERSION = "2.0"
 RULESET_NOTE = (
     "Encodes one guideline summary (Treatment of Breast Carcinoma Recurrence, last updated "
-    "2025-11-05, marked by its publisher as educational and pending human review) and one patient "
-    "guide (2012, revised 2015); it is not a complete or current statement of care."
+    "2025-11-05, produced with a medical AI service and marked by its publisher as educational "
+    "and pending human review) and one patient guide (2012, revised 2015). It is not a complete "
+    "or current statement of care."
 )
 
 PRESENTATIONS = ("recurrence", "de_novo_stage_iv")

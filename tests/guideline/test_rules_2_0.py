@@ -296,6 +296,12 @@ def test_section_4_controlled_disease_speaks_of_the_therapy_that_controlled_it()
             code
         )
     assert "controlled it" not in recommendation(run(METASTATIC), "ENDOCRINE_FIRST_LINE")["detail"]
+    post = run(build(DE_NOVO, systemic_disease_controlled=True))
+    for code in ("ENDO_AROMATASE_INHIBITOR", "ENDO_TAMOXIFEN_ALTERNATIVE"):
+        assert "not a therapy to start" in recommendation(post, code)["detail"], code
+    pre = run(build(DE_NOVO, systemic_disease_controlled=True, menopausal_status="premenopausal"))
+    for code in ("ENDO_TAMOXIFEN_OVARIAN_SUPPRESSION", "ENDO_AI_OVARIAN_SUPPRESSION"):
+        assert "not a therapy to start" in recommendation(pre, code)["detail"], code
 
 
 def test_section_4_surgery_details_say_what_the_evidence_shows():
