@@ -47,3 +47,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 logger_class = "mbc_site.access_log.QuerylessGunicornLogger"
 proc_name = "mbc-board"
+# No runtime control socket (~/.gunicorn/gunicorn.ctl): systemd manages the server, and
+# two servers on one machine would share the socket.
+control_socket_disable = True
