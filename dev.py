@@ -54,11 +54,14 @@ def serve(extra: list[str]) -> None:
     if "--production" in extra:
         serve_production([a for a in extra if a != "--production"])
         return
+    address = "127.0.0.1:8000"
+    if extra and not extra[0].startswith("-"):
+        address = extra.pop(0)  # another address, e.g. `dev.py serve 127.0.0.1:8080`
     env = {**os.environ, "MBC_DEVELOPMENT": "1"}
     run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
     run(PYTHON, "manage.py", "seed_demo", "--if-empty", env=env)
-    print("\nMBC Board runs at http://127.0.0.1:8000/ (Ctrl+C stops it).\n", flush=True)
-    run(PYTHON, "manage.py", "runserver", "127.0.0.1:8000", *extra, env=env)
+    print(f"\nMBC Board runs at http://{address}/ (Ctrl+C stops it).\n", flush=True)
+    run(PYTHON, "manage.py", "runserver", address, *extra, env=env)
 
 
 def serve_production(extra: list[str]) -> None:
