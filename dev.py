@@ -2,6 +2,7 @@
 """Quick start for a machine with only Python 3.11+.
 
     python3 dev.py serve   install, migrate, load demo data, run on http://127.0.0.1:8000/
+                           (`serve 127.0.0.1:8080` for another address)
     python3 dev.py serve --production
                            install, migrate, collect static files and run gunicorn with
                            production settings (SECRET_KEY and ALLOWED_HOSTS from the

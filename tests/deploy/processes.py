@@ -32,6 +32,8 @@ CONFIG_VARIABLES = (
     "GUNICORN_BIND",
     "GUNICORN_ACCESS_LOG",
     "WEB_CONCURRENCY",
+    # Set by the browser tests for Playwright's event loop; check --deploy refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 

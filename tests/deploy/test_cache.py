@@ -73,3 +73,8 @@ def test_no_cache_is_kept_in_process_memory():
 
     backends = {alias: c["BACKEND"] for alias, c in settings.CACHES.items()}
     assert all("locmem" not in b and "dummy" not in b for b in backends.values()), backends
+    # Sessions live in the database, not in a process's memory either.
+    assert settings.SESSION_ENGINE in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    )
