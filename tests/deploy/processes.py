@@ -34,6 +34,9 @@ CONFIG_VARIABLES = (
     "WEB_CONCURRENCY",
     # Set by the browser tests for Playwright's event loop; check --deploy refuses it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    # Set by CI for this run's own audits.
+    "MBC_SHARED_DIR",
+    "MBC_REQUIRE_SHARED",
 )
 
 
