@@ -2,6 +2,11 @@
 """Quick start for a machine with only Python 3.11+.
 
     python3 dev.py serve   install, migrate, load demo data, run on http://127.0.0.1:8000/
+                           (`serve 127.0.0.1:8080` for another address)
+    python3 dev.py serve --production
+                           install, migrate, collect static files and run gunicorn with
+                           production settings (SECRET_KEY and ALLOWED_HOSTS from the
+                           environment; no demo data); see mbc_site/gunicorn_config.py
     python3 dev.py test    install and run the whole test suite (extra args go to pytest)
     python3 dev.py lint    install and run ruff (lint, format check) and mypy on the pure modules
 
@@ -47,11 +52,29 @@ def install() -> None:
 
 
 def serve(extra: list[str]) -> None:
+    if "--production" in extra:
+        serve_production([a for a in extra if a != "--production"])
+        return
+    address = "127.0.0.1:8000"
+    if extra and not extra[0].startswith("-"):
+        address = extra.pop(0)  # another address, e.g. `dev.py serve 127.0.0.1:8080`
     env = {**os.environ, "MBC_DEVELOPMENT": "1"}
     run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
     run(PYTHON, "manage.py", "seed_demo", "--if-empty", env=env)
-    print("\nMBC Board runs at http://127.0.0.1:8000/ (Ctrl+C stops it).\n", flush=True)
-    run(PYTHON, "manage.py", "runserver", "127.0.0.1:8000", *extra, env=env)
+    print(f"\nMBC Board runs at http://{address}/ (Ctrl+C stops it).\n", flush=True)
+    run(PYTHON, "manage.py", "runserver", address, *extra, env=env)
+
+
+def serve_production(extra: list[str]) -> None:
+    """migrate, collectstatic, then gunicorn in this process's place (signals reach it)."""
+    if os.environ.get("MBC_DEVELOPMENT", "").strip().lower() in ("1", "true", "yes", "on"):
+        sys.exit("serve --production runs with production settings: unset MBC_DEVELOPMENT.")
+    run(PYTHON, "manage.py", "migrate", "--noinput")
+    run(PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
+    gunicorn = BIN / "gunicorn"
+    args = [str(gunicorn), "-c", "python:mbc_site.gunicorn_config", *extra, "mbc_site.wsgi"]
+    os.chdir(ROOT)
+    os.execv(str(gunicorn), args)
 
 
 def test(extra: list[str]) -> None:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Django's command-line utility for administrative tasks."""
+"""Django's command-line utility; a server command refuses a missing configuration in a
+line naming the variable (mbc_site/startup.py)."""
 
 import os
 import sys
@@ -7,9 +8,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mbc_site.settings")
-    from django.core.management import execute_from_command_line
+    from mbc_site.startup import manage
 
-    execute_from_command_line(sys.argv)
+    manage(sys.argv)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""Start-up checks of the configuration, run by runserver, migrate and the WSGI entry point."""
+"""Start-up checks of the configuration, run by runserver, migrate and the WSGI entry point
+(through mbc_site/startup.py, which turns a serious one into a one-line message)."""
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 TAG = "mbc_config"
 
@@ -9,7 +11,7 @@ TAG = "mbc_config"
 @checks.register(TAG)
 def check_production_settings(app_configs, **kwargs):
     problems = []
-    if not settings.SECRET_KEY:
+    if _secret_key_missing():
         problems.append(
             checks.Error(
                 "SECRET_KEY is not set.",
@@ -35,10 +37,23 @@ def check_production_settings(app_configs, **kwargs):
     return problems
 
 
-def refuse_to_start_if_misconfigured() -> None:
-    """Called by the WSGI entry point: a production server does not start misconfigured."""
-    from django.core.exceptions import ImproperlyConfigured
+def _secret_key_missing() -> bool:
+    try:
+        return not settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to hand out an empty key
+        return True
 
-    serious = [m for m in checks.run_checks(tags=[TAG]) if m.is_serious()]
-    if serious:
-        raise ImproperlyConfigured("; ".join(f"{m.id}: {m.msg} {m.hint}" for m in serious))
+
+def static_files_problems() -> list[str]:
+    """A server with hashed static file names needs `collectstatic` to have run, or every
+    page fails on its first stylesheet."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.core.files.storage import storages
+
+    storage = storages["staticfiles"]
+    if isinstance(storage, ManifestFilesMixin) and not storage.exists(storage.manifest_name):
+        return [
+            f"static files are not collected in STATIC_ROOT ({settings.STATIC_ROOT}). "
+            "Run `python manage.py collectstatic --noinput` first."
+        ]
+    return []

@@ -86,3 +86,20 @@ def parse_database_url(url: str, *, base_dir: Path, name: str = "DATABASE_URL") 
     raise ImproperlyConfigured(
         f"{name} must start with sqlite:// or postgres://, not {url.split(':')[0]!r}."
     )
+
+
+def env_proxy_ssl_header(
+    name: str, environ: Mapping[str, str] = os.environ
+) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from a header name the reverse proxy sets, such as
+    `X-Forwarded-Proto` (the request is HTTPS when it says `https`); unset: None, and the
+    header is not trusted."""
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return None
+    if not all(c.isalnum() or c == "-" for c in raw):
+        raise ImproperlyConfigured(
+            f"{name} must be the name of the header the proxy sets, such as "
+            f"X-Forwarded-Proto, not {raw!r}."
+        )
+    return ("HTTP_" + raw.upper().replace("-", "_"), "https")

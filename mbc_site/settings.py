@@ -9,11 +9,13 @@ neither. A malformed value stops start-up with a message naming the variable.
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from mbc_site.env import env_bool, env_int, env_list, parse_database_url
+from mbc_site.env import env_bool, env_int, env_list, env_proxy_ssl_header, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +37,32 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or "sqlite:///mbc.sqlite3", base_dir=BASE_DIR
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # One connection per worker, kept for this long and checked before reuse. The
+    # development server starts a thread per request, so it keeps none.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0 if DEVELOPMENT else 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Shared by every process: Redis when REDIS_URL is set, else a table in the database
+# (created by the mbc_site migration). Never process memory, so that throttles and anything
+# else kept here hold across application servers.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "mbc",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mbc_cache",
+            "KEY_PREFIX": "mbc",
+        }
+    }
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # static files through WhiteNoise in development too
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -54,7 +83,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mbc_site.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,7 +129,24 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Outside development, file names carry a hash of their content (collectstatic writes the
+# manifest and the compressed copies WhiteNoise serves) and are cached for ever.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEVELOPMENT
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# In development WhiteNoise serves the source folders, rereading them on each request, and
+# says nothing about a STATIC_ROOT that collectstatic has not filled.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEVELOPMENT
+if DEVELOPMENT:
+    warnings.filterwarnings(
+        "ignore", message="No directory at: " + re.escape(str(STATIC_ROOT)), category=UserWarning
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -114,7 +162,15 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEVELOPMENT)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS: the redirect and HSTS are on outside development unless a variable turns them
+# off; /healthz answers plain HTTP for load balancers. The proxy's header that says a
+# request came over HTTPS is trusted only when named (the proxy must set or strip it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEVELOPMENT)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEVELOPMENT else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
 
 REST_FRAMEWORK = {
     # Token first, so that an anonymous call answers 401 with a WWW-Authenticate header.
@@ -140,6 +196,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No online validator badge: the docs page loads nothing from outside the site.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "ReceptorResultEnum": "recurrence.guideline.schema.RECEPTOR_RESULTS",
         "SiteEnum": "recurrence.guideline.schema.SITES",
@@ -149,8 +207,29 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_strings": {"()": "mbc_site.access_log.DropQueryStrings"}},
+    "formatters": {
+        "access": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "access": {"class": "logging.StreamHandler", "formatter": "access"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Access and request logs keep paths, never query strings (patient identifiers).
+        "django.server": {
+            "handlers": ["access"],
+            "filters": ["no_query_strings"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.request": {"filters": ["no_query_strings"]},
+    },
 }
 
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)

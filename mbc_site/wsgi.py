@@ -1,10 +1,11 @@
+"""The WSGI entry point (gunicorn -c python:mbc_site.gunicorn_config mbc_site.wsgi).
+
+A misconfigured server stops here with a one-line message naming the variable."""
+
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mbc_site.settings")
-application = get_wsgi_application()
 
-from mbc_site.checks import refuse_to_start_if_misconfigured  # noqa: E402
+from mbc_site.startup import wsgi_application  # noqa: E402
 
-refuse_to_start_if_misconfigured()
+application = wsgi_application()
