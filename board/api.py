@@ -70,6 +70,8 @@ def decision_representation(d: Decision) -> dict:
         "recommendation_codes": d.recommendation_codes,
         "case_version": d.case_version,
         "signed_by": d.signed_by.username,
+        "signer_name": d.signer_name,
+        "signer_role": d.signer_role,
         "signed_at": d.signed_at,
         "amendments": [
             {
@@ -77,6 +79,8 @@ def decision_representation(d: Decision) -> dict:
                 "reason": a.reason,
                 "text": a.text,
                 "amended_by": a.amended_by.username,
+                "signer_name": a.signer_name,
+                "signer_role": a.signer_role,
                 "amended_at": a.amended_at,
             }
             for a in d.amendments.all()

@@ -8,7 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from board.models import AgendaItem, Amendment, Decision, Meeting
+from board.models import AgendaItem, Amendment, Decision, Meeting, signer_name
+from recurrence import roles
 from recurrence.guideline import RULESET, evaluate_case
 from recurrence.models import Case
 from recurrence.services import contract_case
@@ -209,6 +210,8 @@ def decision_sign(*, case: Case, data: Any, user) -> Decision:
                 recommendation_snapshot=result,
                 case_version=case.version,
                 signed_by=user,
+                signer_name=signer_name(user),
+                signer_role=roles.ONCOLOGIST,
             )
     except IntegrityError:
         raise BoardRefused(
@@ -229,4 +232,11 @@ def amendment_add(*, decision: Decision, data: Any, user) -> Amendment:
     text = _text(data, "text", "Text", errors, required=True, max_length=PLAN_MAX)
     if errors:
         raise BoardRefused(errors)
-    return Amendment.objects.create(decision=decision, reason=reason, text=text, amended_by=user)
+    return Amendment.objects.create(
+        decision=decision,
+        reason=reason,
+        text=text,
+        amended_by=user,
+        signer_name=signer_name(user),
+        signer_role=roles.ONCOLOGIST,
+    )

@@ -67,6 +67,27 @@ class CaseUpdate(CaseBody):
     )
 
 
+class CasePatch(CaseBody):
+    """PATCH: any fields of the case, and the version they were read at (required)."""
+
+    version = serializers.IntegerField(
+        help_text="the version you last read; a stale one answers 409"
+    )
+
+
+class Archived(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class ArchiveIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="why the case is archived")
+    version = serializers.IntegerField(
+        min_value=1, help_text="the version you last read; a stale one answers 409"
+    )
+
+
 class CaseOut(CaseBody):
     id = serializers.IntegerField()
     version = serializers.IntegerField()
@@ -77,6 +98,7 @@ class CaseOut(CaseBody):
     updated_at = serializers.DateTimeField()
     created_by = serializers.CharField(allow_null=True)
     updated_by = serializers.CharField(allow_null=True)
+    archived = Archived(allow_null=True, help_text="null unless an administrator archived it")
 
 
 class CasePage(serializers.Serializer):
