@@ -45,14 +45,8 @@ class RolesField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-try:
-    admin.site.unregister(User)
-except admin.sites.NotRegistered:  # pragma: no cover
-    pass
-try:
-    admin.site.unregister(Group)  # the roles' permissions are set by migrations, not edited
-except admin.sites.NotRegistered:  # pragma: no cover
-    pass
+admin.site.unregister(User)
+admin.site.unregister(Group)  # the roles' permissions are set by migrations, not edited
 
 
 @admin.register(User)

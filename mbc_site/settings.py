@@ -142,6 +142,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mbc_site.api_schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReceptorResultEnum": "recurrence.guideline.schema.RECEPTOR_RESULTS",
         "SiteEnum": "recurrence.guideline.schema.SITES",

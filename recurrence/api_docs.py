@@ -173,8 +173,14 @@ class FollowUpIn(serializers.Serializer):
     progression_date = serializers.DateField(allow_null=True, required=False)
 
 
-class FollowUpOut(FollowUpIn):
-    pass
+class FollowUpOut(serializers.Serializer):
+    """A case's follow-up; every field is null until one is recorded."""
+
+    version = serializers.IntegerField(help_text="the case's version")
+    last_contact_date = serializers.DateField(allow_null=True)
+    vital_status = serializers.ChoiceField(choices=["alive", "dead"], allow_null=True)
+    death_date = serializers.DateField(allow_null=True)
+    progression_date = serializers.DateField(allow_null=True)
 
 
 class TreatmentIn(serializers.Serializer):
