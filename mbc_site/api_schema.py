@@ -32,7 +32,7 @@ def add_error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            secured = operation.get("security") != [{}] and operation.get("security") != []
+            secured = bool(operation.get("security")) and operation["security"] != [{}]
             if secured:
                 _add(responses, "401")
                 _add(responses, "403")
@@ -46,4 +46,17 @@ def add_error_responses(result, generator, request, public):
                 _add(responses, "400")
             if "page" in query:
                 _add(responses, "404")  # a page past the last one
+            if method == "patch":
+                _version_required(result, operation)
     return result
+
+
+def _version_required(result, operation) -> None:
+    """A PATCH body may leave out any field but the version it was read at; the view
+    refuses it without one (drf-spectacular makes every field of a PATCH optional)."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    ref = content.get("schema", {}).get("$ref", "")
+    component = result["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+    if "version" in component.get("properties", {}):
+        component["required"] = sorted({*component.get("required", []), "version"})
+        operation["requestBody"]["required"] = True

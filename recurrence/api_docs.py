@@ -67,14 +67,6 @@ class CaseUpdate(CaseBody):
     )
 
 
-class CasePatch(CaseBody):
-    """PATCH: any fields of the case, and the version they were read at (required)."""
-
-    version = serializers.IntegerField(
-        help_text="the version you last read; a stale one answers 409"
-    )
-
-
 class Archived(serializers.Serializer):
     at = serializers.DateTimeField()
     by = serializers.CharField(allow_null=True)
