@@ -172,3 +172,6 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env_int(
 # The request header a trusted reverse proxy puts the client's address in (for example
 # X-Forwarded-For); unset, the socket's address is used and no header is believed.
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "").strip()
+# SQL is never logged, not even with LOG_LEVEL=DEBUG: its parameters hold hospital and case
+# numbers.
+LOGGING.setdefault("loggers", {})["django.db.backends"] = {"level": "INFO"}
