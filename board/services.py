@@ -94,7 +94,7 @@ def agenda_add(*, meeting: Meeting, case_id: Any) -> AgendaItem:
                 )
             ]
         )
-    case = Case.objects.filter(pk=case_id).first()
+    case = Case.objects.live().filter(pk=case_id).first()  # an archived case is not offered
     if case is None:
         raise BoardRefused([_error("case", "does_not_exist", f"There is no case {case_id}.")])
     try:

@@ -175,3 +175,10 @@ TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "").strip()
 # SQL is never logged, not even with LOG_LEVEL=DEBUG: its parameters hold hospital and case
 # numbers.
 LOGGING.setdefault("loggers", {})["django.db.backends"] = {"level": "INFO"}
+# A refused request (a bad Host header, an oversized body) is logged in one line, without
+# its traceback (mbc_site/log_filters.py).
+LOGGING.setdefault("filters", {})["refusals_in_one_line"] = {
+    "()": "mbc_site.log_filters.RefusalsInOneLine"
+}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("refusals_in_one_line")

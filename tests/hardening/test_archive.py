@@ -134,3 +134,29 @@ class TestArchive:
         response = client.post(f"/admin/recurrence/case/{stored_case.pk}/delete/", {"post": "yes"})
         assert response.status_code == 403
         assert Case.objects.filter(pk=stored_case.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_archived_case_cannot_be_put_on_an_agenda_or_decided(
+    administrator, coordinator, oncologist, stored_case
+):
+    meeting = board.meeting_create(data={"date": "2024-07-10", "title": "B"}, user=coordinator)
+    archive(administrator, stored_case)
+    response = client_for(coordinator).post(
+        f"/api/v1/meetings/{meeting.pk}/agenda/", {"case": stored_case.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert error_codes(response) == ["does_not_exist"]
+    decide = client_for(oncologist).post(
+        f"/api/v1/cases/{stored_case.pk}/decisions/",
+        {"meeting": meeting.pk, "outcome": "follows", "plan": "x"},
+        format="json",
+    )
+    assert decide.status_code == 404
+    assert (
+        client_for(oncologist).get(f"/api/v1/cases/{stored_case.pk}/evidence/").status_code == 404
+    )
+    assert (
+        client_for(administrator).get(f"/api/v1/cases/{stored_case.pk}/evidence/").status_code
+        == 200
+    )

@@ -55,3 +55,59 @@ def test_refused_api_requests_log_one_line_each(coordinator, caplog):
         assert "\n" not in record.getMessage()
         assert "Traceback" not in record.getMessage()
     assert sum(r.getMessage().startswith("Bad Request") for r in caplog.records) == len(bodies)
+
+
+def _our_handler():
+    from mbc_site.log_filters import RefusalsInOneLine
+
+    for handler in logging.getLogger().handlers:
+        if any(isinstance(f, RefusalsInOneLine) for f in handler.filters):
+            return handler
+    raise AssertionError("the console handler has no one-line filter")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"path": "/", "HTTP_HOST": "evil.example"},  # DisallowedHost
+        {"path": "/api/v1/cases/", "HTTP_HOST": "evil.example"},
+    ],
+)
+def test_a_suspicious_request_is_logged_in_one_line(request_kwargs):
+    import io
+
+    handler = _our_handler()
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    try:
+        response = Client().get(request_kwargs.pop("path"), **request_kwargs)
+    finally:
+        handler.setStream(old)
+    assert response.status_code == 400
+    lines = [line for line in stream.getvalue().splitlines() if line.strip()]
+    assert lines, "the refusal is logged"
+    assert "Traceback" not in stream.getvalue()
+    assert len([line for line in lines if "evil.example" in line]) == 1
+    assert all("evil.example" not in line or line.startswith("Refused:") for line in lines)
+
+
+def test_server_errors_keep_their_traceback():
+    from mbc_site.log_filters import RefusalsInOneLine
+
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            "x",
+            1,
+            "Internal Server Error: /",
+            None,
+            sys.exc_info(),
+        )
+    record.status_code = 500
+    assert RefusalsInOneLine().filter(record) and record.exc_info is not None
