@@ -23,6 +23,7 @@ from board.api_docs import (
 from board.models import Decision, Meeting
 from mbc_site.api_errors import Conflict
 from recurrence import roles
+from recurrence.api import visible_cases
 from recurrence.api_docs import Errors
 from recurrence.models import Case
 
@@ -70,6 +71,8 @@ def decision_representation(d: Decision) -> dict:
         "recommendation_codes": d.recommendation_codes,
         "case_version": d.case_version,
         "signed_by": d.signed_by.username,
+        "signer_name": d.signer_name,
+        "signer_role": d.signer_role,
         "signed_at": d.signed_at,
         "amendments": [
             {
@@ -77,6 +80,8 @@ def decision_representation(d: Decision) -> dict:
                 "reason": a.reason,
                 "text": a.text,
                 "amended_by": a.amended_by.username,
+                "signer_name": a.signer_name,
+                "signer_role": a.signer_role,
                 "amended_at": a.amended_at,
             }
             for a in d.amendments.all()
@@ -145,12 +150,12 @@ class CaseDecisions(APIView):
 
     @extend_schema(responses={200: DecisionOut(many=True)})
     def get(self, request, pk):
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
         return Response([decision_representation(d) for d in _decisions().filter(case=case)])
 
     @extend_schema(request=DecisionIn, responses={201: DecisionOut, 400: Errors})
     def post(self, request, pk):
-        case = get_object_or_404(Case.objects.prefetch_related("sites"), pk=pk)
+        case = get_object_or_404(Case.objects.live().prefetch_related("sites"), pk=pk)
         decision = services.decision_sign(case=case, data=request.data, user=request.user)
         return Response(
             decision_representation(_decisions().get(pk=decision.pk)),

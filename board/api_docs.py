@@ -46,6 +46,8 @@ class AmendmentIn(serializers.Serializer):
 class AmendmentOut(AmendmentIn):
     id = serializers.IntegerField()
     amended_by = serializers.CharField()
+    signer_name = serializers.CharField(help_text="the signer's name as signed")
+    signer_role = serializers.CharField(help_text="the signer's role as signed")
     amended_at = serializers.DateTimeField()
 
 
@@ -57,5 +59,7 @@ class DecisionOut(DecisionIn):
     recommendation_codes = serializers.ListField(child=serializers.CharField())
     case_version = serializers.IntegerField()
     signed_by = serializers.CharField()
+    signer_name = serializers.CharField(help_text="the signer's name as signed")
+    signer_role = serializers.CharField(help_text="the signer's role as signed")
     signed_at = serializers.DateTimeField()
     amendments = AmendmentOut(many=True)

@@ -80,6 +80,9 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(auto_now_add=True)
+    # The signer as signed: renaming the account later does not change a signature.
+    signer_name = models.CharField(max_length=300, default="")
+    signer_role = models.CharField(max_length=40, default="")
 
     objects = FinalQuerySet.as_manager()
 
@@ -114,9 +117,16 @@ class Amendment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     amended_at = models.DateTimeField(auto_now_add=True)
+    signer_name = models.CharField(max_length=300, default="")
+    signer_role = models.CharField(max_length=40, default="")
 
     class Meta:
         ordering = ["amended_at", "id"]
 
     def __str__(self) -> str:
         return f"amendment {self.pk} of decision {self.decision_id}"
+
+
+def signer_name(user) -> str:
+    """How a signature names its signer: the full name, or the user name without one."""
+    return (user.get_full_name() or user.get_username()).strip()

@@ -8,7 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from board.models import AgendaItem, Amendment, Decision, Meeting
+from board.models import AgendaItem, Amendment, Decision, Meeting, signer_name
+from recurrence import roles
 from recurrence.guideline import RULESET, CaseRefused, evaluate_case
 from recurrence.models import Case
 from recurrence.services import contract_case
@@ -93,7 +94,7 @@ def agenda_add(*, meeting: Meeting, case_id: Any) -> AgendaItem:
                 )
             ]
         )
-    case = Case.objects.filter(pk=case_id).first()
+    case = Case.objects.live().filter(pk=case_id).first()  # an archived case is not offered
     if case is None:
         raise BoardRefused([_error("case", "does_not_exist", f"There is no case {case_id}.")])
     try:
@@ -224,6 +225,8 @@ def decision_sign(*, case: Case, data: Any, user) -> Decision:
                 recommendation_snapshot=result,
                 case_version=case.version,
                 signed_by=user,
+                signer_name=signer_name(user),
+                signer_role=roles.ONCOLOGIST,
             )
     except IntegrityError:
         raise BoardRefused(
@@ -244,4 +247,11 @@ def amendment_add(*, decision: Decision, data: Any, user) -> Amendment:
     text = _text(data, "text", "Text", errors, required=True, max_length=PLAN_MAX)
     if errors:
         raise BoardRefused(errors)
-    return Amendment.objects.create(decision=decision, reason=reason, text=text, amended_by=user)
+    return Amendment.objects.create(
+        decision=decision,
+        reason=reason,
+        text=text,
+        amended_by=user,
+        signer_name=signer_name(user),
+        signer_role=roles.ONCOLOGIST,
+    )

@@ -18,7 +18,7 @@ from evidence import presentation
 from evidence.forms import SITE_CHOICES
 from evidence.library import case_evidence, library_from_db
 from evidence.matching import DESIGN_LABELS, INTERVENTION_LABELS
-from recurrence.api import AnyRole
+from recurrence.api import AnyRole, visible_cases
 from recurrence.api_docs import Errors
 from recurrence.models import Case
 
@@ -208,5 +208,6 @@ class CaseEvidence(APIView):
 
     @extend_schema(responses={200: MatchOut(many=True), 404: Errors})
     def get(self, request, pk: int):
-        case = get_object_or_404(Case.objects.prefetch_related("sites"), pk=pk)
+        cases = visible_cases(request.user, Case.objects.prefetch_related("sites"))
+        case = get_object_or_404(cases, pk=pk)
         return Response([m.as_dict() for m in case_evidence(case)])

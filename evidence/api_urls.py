@@ -5,5 +5,5 @@ from evidence import api
 urlpatterns = [
     path("studies/", api.StudyList.as_view(), name="api-study-list"),
     path("studies/<str:key>/", api.StudyDetail.as_view(), name="api-study-detail"),
-    path("cases/<int:pk>/evidence/", api.CaseEvidence.as_view(), name="api-case-evidence"),
+    path("cases/<id:pk>/evidence/", api.CaseEvidence.as_view(), name="api-case-evidence"),
 ]

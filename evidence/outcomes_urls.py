@@ -5,5 +5,5 @@ from evidence import outcomes_views
 urlpatterns = [
     path("", outcomes_views.outcomes_page, name="outcomes"),
     path("data.csv", outcomes_views.outcomes_csv, name="outcomes-csv"),
-    path("similar/<int:pk>.svg", outcomes_views.similar_chart, name="outcomes-similar-chart"),
+    path("similar/<id:pk>.svg", outcomes_views.similar_chart, name="outcomes-similar-chart"),
 ]

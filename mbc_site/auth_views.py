@@ -6,6 +6,7 @@ Included at /accounts/ by mbc_site/urls.py. Failed sign-ins are counted in the d
 
 from __future__ import annotations
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -14,14 +15,10 @@ from django.urls import path
 from recurrence import throttle
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses every attempt, even with the right password, while a name or address is
-    locked out; records each failure and clears them on success."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": throttle.LOCKED_MESSAGE,
-    }
+class ThrottleMixin:
+    """Refuses every attempt, even with the right password, while an account or an address
+    is locked out; records each failure and clears the account's on success. Used by the
+    site's sign-in and the admin's, so both share one throttle."""
 
     def clean(self):
         username = self.cleaned_data.get("username")
@@ -29,15 +26,24 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             return super().clean()  # a field is missing or unreadable: nothing is tried
         ip = throttle.client_ip(self.request)
         if throttle.is_locked_out(username, ip):
-            raise ValidationError(self.error_messages["locked"], code="locked")
+            raise ValidationError(throttle.LOCKED_MESSAGE, code="locked")
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttle.record_failure(username, ip)
+            if self.user_cache is None:  # a wrong password, not a right one refused for role
+                throttle.record_failure(username, ip)
             raise
         if self.user_cache is not None:
             throttle.clear_failures(username)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+    error_messages = {**AuthenticationForm.error_messages, "locked": throttle.LOCKED_MESSAGE}
+
+
+class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
+    error_messages = {**AdminAuthenticationForm.error_messages, "locked": throttle.LOCKED_MESSAGE}
 
 
 # Form views answer PUT like POST unless told otherwise; these pages only take forms.

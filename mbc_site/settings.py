@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",  # static files through WhiteNoise in development too
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "mbc_site",
@@ -90,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mbc_site.middleware.RefuseNulInAdminQueryMiddleware",
     "mbc_site.middleware.LoginRequiredForPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -175,10 +175,12 @@ SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
 REST_FRAMEWORK = {
     # Token first, so that an anonymous call answers 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "mbc_site.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, read strictly (mbc_site/parsers.py); the schema advertises JSON bodies only.
+    "DEFAULT_PARSER_CLASSES": ["mbc_site.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -198,6 +200,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No online validator badge: the docs page loads nothing from outside the site.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mbc_site.api_schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReceptorResultEnum": "recurrence.guideline.schema.RECEPTOR_RESULTS",
         "SiteEnum": "recurrence.guideline.schema.SITES",
@@ -234,3 +240,24 @@ LOGGING = {
 
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=60)
+
+# API tokens expire this many hours after they are issued (mbc_site/tokens.py).
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12, minimum=1)
+# Failed sign-ins from one address before it is refused too; well above the per-account
+# limit, so that one address (a hospital's proxy) cannot lock every account out.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int(
+    "LOGIN_ADDRESS_FAILURE_LIMIT", 4 * LOGIN_FAILURE_LIMIT, minimum=4 * LOGIN_FAILURE_LIMIT
+)
+# The request header a trusted reverse proxy puts the client's address in (for example
+# X-Forwarded-For); unset, the socket's address is used and no header is believed.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "").strip()
+# SQL is never logged, not even with LOG_LEVEL=DEBUG: its parameters hold hospital and case
+# numbers.
+LOGGING.setdefault("loggers", {})["django.db.backends"] = {"level": "INFO"}
+# A refused request (a bad Host header, an oversized body) is logged in one line, without
+# its traceback (mbc_site/log_filters.py).
+LOGGING.setdefault("filters", {})["refusals_in_one_line"] = {
+    "()": "mbc_site.log_filters.RefusalsInOneLine"
+}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("refusals_in_one_line")

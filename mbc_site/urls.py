@@ -13,3 +13,7 @@ urlpatterns = [
     path("accounts/", include("mbc_site.auth_views")),
     path("", include("recurrence.urls")),
 ]
+
+handler400 = "mbc_site.error_views.bad_request"
+handler404 = "mbc_site.error_views.not_found"
+handler500 = "mbc_site.error_views.server_error"

@@ -9,14 +9,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mbc_site.api_errors import errors_response
+from mbc_site import tokens
+from mbc_site.api_errors import Conflict, errors_response
+from mbc_site.models import ApiToken
 from recurrence import api_docs, roles, services, throttle
 from recurrence.guideline import CaseRefused, evaluate, evaluate_case
 from recurrence.models import Case, Treatment
@@ -33,6 +34,7 @@ READ_ONLY = frozenset(
         "subtype",
         "site_pattern",
         "synthetic",
+        "archived",
     }
 )
 
@@ -47,6 +49,13 @@ class ReadCasesWriteAsCoordinator(BasePermission):
         if request.method == "DELETE":
             return roles.has_role(user, roles.ADMINISTRATOR)
         return roles.can_edit_cases(user)
+
+
+class AdministratorOnly(BasePermission):
+    message = "This needs the administrator role."
+
+    def has_permission(self, request, view):
+        return roles.has_role(request.user, roles.ADMINISTRATOR)
 
 
 class AnyRole(BasePermission):
@@ -69,6 +78,15 @@ def case_representation(case: Case) -> dict:
         "updated_at": case.updated_at,
         "created_by": case.created_by.username if case.created_by else None,
         "updated_by": case.updated_by.username if case.updated_by else None,
+        "archived": (
+            {
+                "at": case.archived_at,
+                "by": case.archived_by.username if case.archived_by else None,
+                "reason": case.archive_reason,
+            }
+            if case.archived_at
+            else None
+        ),
     }
 
 
@@ -87,16 +105,42 @@ def _input(data) -> dict:
 
 
 def _cases():
-    return Case.objects.select_related("created_by", "updated_by").prefetch_related("sites")
+    return Case.objects.select_related("created_by", "updated_by", "archived_by").prefetch_related(
+        "sites"
+    )
+
+
+def visible_cases(user, queryset=None):
+    """Archived cases answer 404 to everyone but administrators, who may look them up."""
+    queryset = Case.objects.all() if queryset is None else queryset
+    return queryset if roles.has_role(user, roles.ADMINISTRATOR) else queryset.live()
 
 
 class TokenView(APIView):
-    """Exchange a user name and password for an API token."""
+    """Exchange a user name and password for a fresh API token (POST), or revoke the token
+    the call is made with (DELETE; signed in to the site instead, every token of the user)."""
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    def initialize_request(self, request, *args, **kwargs):
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        if request.method != "DELETE":
+            # Whoever asks for a token proves who they are with the password alone; an old
+            # or expired token sent along is not looked at.
+            drf_request.authenticators = ()
+        return drf_request
 
-    @extend_schema(request=api_docs.TokenRequest, responses={200: api_docs.TokenResponse})
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    @extend_schema(
+        request=api_docs.TokenRequest,
+        responses={200: api_docs.TokenResponse, 400: api_docs.Errors, 429: api_docs.Errors},
+        auth=[],
+        description="Each call issues a new token, valid for API_TOKEN_HOURS (default 12) "
+        "hours, until the password changes, the user signs out of the site, or it is revoked. "
+        "Send it as `Authorization: Token KEY`. The key is shown only in this answer.",
+    )
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
         username, password = data.get("username"), data.get("password")
@@ -107,17 +151,18 @@ class TokenView(APIView):
         ]
         if missing:
             return errors_response(missing, status.HTTP_400_BAD_REQUEST)
-        if "\x00" in username or len(username) > 150:
-            return errors_response(
-                [
-                    {
-                        "field": None,
-                        "code": "authentication_failed",
-                        "message": "User name or password is wrong.",
-                    }
-                ],
-                status.HTTP_400_BAD_REQUEST,
-            )
+        wrong = errors_response(
+            [
+                {
+                    "field": None,
+                    "code": "authentication_failed",
+                    "message": "User name or password is wrong.",
+                }
+            ],
+            status.HTTP_400_BAD_REQUEST,
+        )
+        if "\x00" in username or len(username) > 150 or len(password) > 4096:
+            return wrong
         ip = throttle.client_ip(request)
         if throttle.is_locked_out(username, ip):
             return errors_response(
@@ -127,19 +172,17 @@ class TokenView(APIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None:
             throttle.record_failure(username, ip)
-            return errors_response(
-                [
-                    {
-                        "field": None,
-                        "code": "authentication_failed",
-                        "message": "User name or password is wrong.",
-                    }
-                ],
-                status.HTTP_400_BAD_REQUEST,
-            )
+            return wrong
         throttle.clear_failures(username)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": tokens.issue(user)})
+
+    @extend_schema(request=None, responses={204: None, 401: api_docs.Errors})
+    def delete(self, request):
+        if isinstance(request.auth, ApiToken):
+            tokens.revoke(request.auth)
+        else:
+            tokens.revoke_all(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CaseList(APIView):
@@ -157,7 +200,7 @@ class CaseList(APIView):
         operation_id="cases_list",
     )
     def get(self, request):
-        cases = _cases()
+        cases = _cases().live()
         q = request.query_params.get("q", "").replace("\x00", "").strip()
         if q:
             cases = cases.filter(Q(case_number__icontains=q) | Q(hospital_number__icontains=q))
@@ -181,7 +224,7 @@ class CaseDetail(APIView):
     permission_classes = [ReadCasesWriteAsCoordinator]
 
     def _get(self, pk):
-        return get_object_or_404(_cases(), pk=pk)
+        return get_object_or_404(visible_cases(self.request.user, _cases()), pk=pk)
 
     @extend_schema(responses={200: api_docs.CaseOut})
     def get(self, request, pk):
@@ -214,10 +257,37 @@ class CaseDetail(APIView):
         )
         return Response(case_representation(_cases().get(pk=updated.pk)))
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        self._get(pk).delete()
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    # No delete(): a case is never deleted through the API, it is archived (CaseArchive).
+    # DELETE answers 405 to administrators and 403 to everyone else (the permission decides
+    # before the method is looked up).
+
+
+class CaseArchive(APIView):
+    """Archive a case: it leaves the lists and stays, with its history, for the record."""
+
+    permission_classes = [AdministratorOnly]
+
+    @extend_schema(
+        request=api_docs.ArchiveIn,
+        responses={
+            200: api_docs.CaseOut,
+            400: api_docs.Errors,
+            403: api_docs.Errors,
+            404: api_docs.Errors,
+            409: api_docs.Errors,
+        },
+    )
+    def post(self, request, pk):
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
+        data = request.data if isinstance(request.data, dict) else {}
+        version = _version(data.get("version"))
+        try:
+            services.case_archive(
+                case_id=case.pk, reason=data.get("reason"), version=version, user=request.user
+            )
+        except services.AlreadyArchived as already:
+            raise Conflict(str(already), "already_archived") from None
+        return Response(case_representation(_cases().get(pk=case.pk)))
 
 
 class CaseRecommendation(APIView):
@@ -225,7 +295,9 @@ class CaseRecommendation(APIView):
 
     @extend_schema(responses={200: api_docs.Result, 409: api_docs.Errors})
     def get(self, request, pk):
-        case = get_object_or_404(Case.objects.prefetch_related("sites"), pk=pk)
+        case = get_object_or_404(
+            visible_cases(request.user, Case.objects.prefetch_related("sites")), pk=pk
+        )
         try:
             parsed = services.contract_case(case)
         except CaseRefused as refused:
@@ -259,13 +331,34 @@ def _version(value) -> int:
                 ]
             }
         )
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if type(value) is not int:
+    if type(value) is not int:  # a JSON integer; not "1", 1.0, true or "²"
         raise ValidationError(
             {"version": [ErrorDetail("Version must be a whole number.", code="wrong_type")]}
         )
+    if not 1 <= value <= services.VERSION_MAX:
+        raise ValidationError(
+            {
+                "version": [
+                    ErrorDetail(
+                        "Version must be the case's version, a whole number from 1.",
+                        code="invalid",
+                    )
+                ]
+            }
+        )
     return value
+
+
+def _query_version(raw: str | None) -> int:
+    """The version a DELETE sends in its query string: ASCII digits."""
+    if not raw:
+        return _version(None)
+    version = services.plain_version(raw)
+    if version is None:
+        raise ValidationError(
+            {"version": [ErrorDetail("Version must be a whole number from 1.", code="invalid")]}
+        )
+    return version
 
 
 class CaseFollowUp(APIView):
@@ -275,7 +368,7 @@ class CaseFollowUp(APIView):
 
     @extend_schema(responses={200: api_docs.FollowUpOut})
     def get(self, request, pk):
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
         record = services.follow_up_data(case)
         return Response(
             {"version": case.version, **(record.as_dict() if record else _NO_FOLLOW_UP)}
@@ -285,7 +378,7 @@ class CaseFollowUp(APIView):
         request=api_docs.FollowUpIn, responses={200: api_docs.FollowUpOut, 409: api_docs.Errors}
     )
     def put(self, request, pk):
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
         data = dict(request.data) if isinstance(request.data, dict) else request.data
         version = _version(data.pop("version", None) if isinstance(data, dict) else None)
         case = services.follow_up_save(
@@ -319,14 +412,14 @@ class CaseTreatments(APIView):
 
     @extend_schema(responses={200: api_docs.TreatmentOut(many=True)})
     def get(self, request, pk):
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
         return Response([treatment_representation(t) for t in case.treatments.all()])
 
     @extend_schema(
         request=api_docs.TreatmentIn, responses={201: api_docs.TreatmentOut, 409: api_docs.Errors}
     )
     def post(self, request, pk):
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
         data = dict(request.data) if isinstance(request.data, dict) else request.data
         version = _version(data.pop("version", None) if isinstance(data, dict) else None)
         treatment = services.treatment_add(
@@ -353,8 +446,9 @@ class CaseTreatment(APIView):
         responses={204: None, 409: api_docs.Errors},
     )
     def delete(self, request, pk, treatment_pk):
+        get_object_or_404(visible_cases(request.user), pk=pk)
         treatment = get_object_or_404(Treatment, pk=treatment_pk, case_id=pk)
-        version = _version(request.query_params.get("version"))
+        version = _query_version(request.query_params.get("version"))
         services.treatment_remove(
             case_id=pk, treatment_id=treatment.pk, version=version, user=request.user
         )

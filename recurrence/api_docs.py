@@ -72,6 +72,19 @@ class CaseUpdate(CaseBody):
     )
 
 
+class Archived(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class ArchiveIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="why the case is archived")
+    version = serializers.IntegerField(
+        min_value=1, help_text="the version you last read; a stale one answers 409"
+    )
+
+
 class CaseOut(CaseBody):
     id = serializers.IntegerField()
     version = serializers.IntegerField()
@@ -82,6 +95,7 @@ class CaseOut(CaseBody):
     updated_at = serializers.DateTimeField()
     created_by = serializers.CharField(allow_null=True)
     updated_by = serializers.CharField(allow_null=True)
+    archived = Archived(allow_null=True, help_text="null unless an administrator archived it")
 
 
 class CasePage(serializers.Serializer):
@@ -163,8 +177,14 @@ class FollowUpIn(serializers.Serializer):
     progression_date = serializers.DateField(allow_null=True, required=False)
 
 
-class FollowUpOut(FollowUpIn):
-    pass
+class FollowUpOut(serializers.Serializer):
+    """A case's follow-up; every field is null until one is recorded."""
+
+    version = serializers.IntegerField(help_text="the case's version")
+    last_contact_date = serializers.DateField(allow_null=True)
+    vital_status = serializers.ChoiceField(choices=["alive", "dead"], allow_null=True)
+    death_date = serializers.DateField(allow_null=True)
+    progression_date = serializers.DateField(allow_null=True)
 
 
 class TreatmentIn(serializers.Serializer):

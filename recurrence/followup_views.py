@@ -62,7 +62,7 @@ def _save(request, case: Case, form, save, done: str, form_name: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_up(request, pk: int):
     _coordinator_only(request.user)
-    case = get_object_or_404(Case, pk=pk)
+    case = get_object_or_404(Case.objects.live(), pk=pk)
     if request.method != "POST":
         return _page(request, case)
     form = followup_forms.FollowUpForm(request.POST)
@@ -72,7 +72,7 @@ def follow_up(request, pk: int):
 @require_POST
 def treatment_add(request, pk: int):
     _coordinator_only(request.user)
-    case = get_object_or_404(Case, pk=pk)
+    case = get_object_or_404(Case.objects.live(), pk=pk)
     form = followup_forms.TreatmentForm(request.POST)
     return _save(request, case, form, services.treatment_add, "Treatment added.", "treatment_form")
 
@@ -81,13 +81,13 @@ def treatment_add(request, pk: int):
 def treatment_remove(request, pk: int, treatment_pk: int):
     _coordinator_only(request.user)
     treatment = get_object_or_404(Treatment, pk=treatment_pk, case_id=pk)
-    version = request.POST.get("version", "")
-    if not version.isdigit():
+    version = services.plain_version(request.POST.get("version", ""))
+    if version is None:
         messages.error(request, "Not removed: the form was incomplete; try again.")
         return redirect("case-follow-up", pk=pk)
     try:
         services.treatment_remove(
-            case_id=pk, treatment_id=treatment.pk, version=int(version), user=request.user
+            case_id=pk, treatment_id=treatment.pk, version=version, user=request.user
         )
     except services.StaleVersion as stale:
         _stale(request, stale)

@@ -34,6 +34,12 @@ SUBTYPE_CHOICES = [
 ]
 
 
+class CaseQuerySet(models.QuerySet):
+    def live(self):
+        """The cases in use: not archived."""
+        return self.filter(archived_at__isnull=True)
+
+
 class Case(models.Model):
     case_number = models.CharField(max_length=40, unique=True, help_text="The board's reference")
     hospital_number = models.CharField(max_length=40, blank=True, db_index=True)
@@ -128,6 +134,15 @@ class Case(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    # Cases are never deleted: an administrator archives one (recurrence.services.case_archive)
+    # and it leaves the lists; the change history records who, when and why.
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    archive_reason = models.TextField(blank=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -194,7 +209,10 @@ class CaseChange(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="changes")
     version = models.PositiveIntegerField()
-    action = models.CharField(max_length=10, choices=[("create", "created"), ("update", "updated")])
+    action = models.CharField(
+        max_length=10,
+        choices=[("create", "created"), ("update", "updated"), ("archive", "archived")],
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

@@ -4,6 +4,7 @@ case with its sites, record the change, and refuse a stale save."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,9 @@ META_FIELDS = ("case_number", "hospital_number")
 # database cannot hold is refused when a case is stored (evaluation alone accepts it).
 LESIONS_STORAGE_MAX = 32767
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# The largest version a case can have (the column is a 32-bit positive integer).
+VERSION_MAX = 2**31 - 1
+ARCHIVE_REASON_MAX = 2000
 _CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$")
 _SCALARS = tuple(
     name
@@ -101,6 +105,39 @@ def _far_future():
     return timezone.localdate().replace(year=9999)
 
 
+def plain_version(value: Any) -> int | None:
+    """A version as a form or query string sends it: ASCII digits only ("²" is a digit to
+    Python's isdigit, and int() refuses it), within range; None when it is not one."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value):
+        number = int(value)
+        return number if 1 <= number <= VERSION_MAX else None
+    return None
+
+
+def hidden_character(text: str) -> str | None:
+    """The first invisible formatting character in `text` (a bidi control such as U+202E,
+    or a zero-width character such as U+200B), as "U+XXXX"; None when there is none.
+
+    Such characters make an identifier display as something it is not, or make two that
+    look the same differ, so identifiers refuse them."""
+    for char in text:
+        if unicodedata.category(char) in ("Cf", "Cs"):
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def _hidden_character_error(field: str, label: str, text: str) -> dict[str, str] | None:
+    found = hidden_character(text)
+    if found is None:
+        return None
+    return {
+        "field": field,
+        "code": "invalid_character",
+        "message": f"{label} holds an invisible formatting character ({found}); type it again "
+        "without it.",
+    }
+
+
 def validate_body(data: Any, *, exclude_case_id: int | None = None) -> Payload:
     """Check a case body (the contract's case plus case_number and hospital_number)."""
     if not isinstance(data, dict):
@@ -126,7 +163,10 @@ def validate_body(data: Any, *, exclude_case_id: int | None = None) -> Payload:
         )
     else:
         case_number = case_number.strip()
-        if len(case_number) > 40:
+        hidden = _hidden_character_error("case_number", "Case number", case_number)
+        if hidden:
+            errors.append(hidden)
+        elif len(case_number) > 40:
             errors.append(
                 {
                     "field": "case_number",
@@ -159,6 +199,9 @@ def validate_body(data: Any, *, exclude_case_id: int | None = None) -> Payload:
                 "message": "Hospital number must be text.",
             }
         )
+        hospital_number = ""
+    elif hidden := _hidden_character_error("hospital_number", "Hospital number", hospital_number):
+        errors.append(hidden)
         hospital_number = ""
     elif _CONTROL.search(hospital_number):
         errors.append(
@@ -277,9 +320,14 @@ def _claim(case_id: int, version: int) -> Case:
     The conditional UPDATE takes the row lock: a concurrent save of the same version waits
     for it and then matches no row, so exactly one of two racing saves wins.
     """
-    won = Case.objects.filter(pk=case_id, version=version).update(version=F("version") + 1)
+    won = Case.objects.filter(pk=case_id, version=version, archived_at__isnull=True).update(
+        version=F("version") + 1
+    )
     if not won:
-        raise StaleVersion(Case.objects.get(pk=case_id))
+        current = Case.objects.get(pk=case_id)
+        if current.archived_at is not None:
+            raise Case.DoesNotExist(f"Case {case_id} is archived.")
+        raise StaleVersion(current)
     return Case.objects.prefetch_related("sites").get(pk=case_id)
 
 
@@ -414,3 +462,57 @@ def treatment_remove(*, case_id: int, treatment_id: int, version: int, user) -> 
         case.updated_by = user
         case.save(update_fields=["updated_by", "updated_at"])
         _log(case, user, {"treatments": [summary, None]})
+
+
+class AlreadyArchived(Exception):
+    def __init__(self, case: Case):
+        super().__init__(f"Case {case.case_number} is already archived.")
+        self.case = case
+
+
+def case_archive(*, case_id: int, reason: Any, version: int, user) -> Case:
+    """Take a case out of the lists, keeping it and its history; records who, when and why.
+    Raises CaseRefused (no reason), AlreadyArchived or StaleVersion."""
+    if not isinstance(reason, str) or not reason.strip():
+        code = "required" if reason is None or isinstance(reason, str) else "wrong_type"
+        raise CaseRefused(
+            [{"field": "reason", "code": code, "message": "Give the reason for archiving."}]
+        )
+    reason = reason.strip()
+    if len(reason) > ARCHIVE_REASON_MAX or "\x00" in reason:
+        raise CaseRefused(
+            [
+                {
+                    "field": "reason",
+                    "code": "invalid",
+                    "message": f"The reason must be text of at most {ARCHIVE_REASON_MAX} "
+                    "characters.",
+                }
+            ]
+        )
+    with transaction.atomic():
+        current = Case.objects.select_for_update().get(pk=case_id)
+        if current.archived_at is not None:
+            raise AlreadyArchived(current)
+        case = _claim(case_id, version)
+        case.archived_at = timezone.now()
+        case.archived_by = user
+        case.archive_reason = reason
+        case.updated_by = user
+        case.save(
+            update_fields=[
+                "archived_at",
+                "archived_by",
+                "archive_reason",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+        CaseChange.objects.create(
+            case=case,
+            version=case.version,
+            action="archive",
+            changed_by=user,
+            changes={"archived": [None, reason]},
+        )
+    return case

@@ -28,20 +28,31 @@ def _check(user, *, edit: bool = False) -> None:
         raise PermissionDenied("Your role does not allow this page.")
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_list(request):
+    """The case list. Its search form posts, so a case or hospital number typed into it
+    stays out of the address, the browser history and the access log; its pages are then
+    buttons of the same form. GET with the same fields still works (bookmarks)."""
     _check(request.user)
-    filters = CaseFilterForm(request.GET)
+    data = request.POST if request.method == "POST" else request.GET
+    filters = CaseFilterForm(data)
     chosen = filters.filters()
-    cases = Case.objects.prefetch_related("sites")
+    cases = Case.objects.live().prefetch_related("sites")
     if q := chosen.pop("q", "").strip():
         cases = cases.filter(Q(case_number__icontains=q) | Q(hospital_number__icontains=q))
     cases = cases.filter(**chosen)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cases, PAGE_SIZE).get_page(data.get("page"))
     return render(
         request,
         "recurrence/case_list.html",
-        {"filters": filters, "page": page, "filtered": bool(q or chosen)},
+        {
+            "filters": filters,
+            "page": page,
+            "filtered": bool(q or chosen),
+            "searched": bool(q),
+            "chosen": chosen,
+            "q": q,
+        },
     )
 
 
@@ -68,7 +79,7 @@ def case_create(request):
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk: int):
     _check(request.user, edit=True)
-    case = get_object_or_404(Case.objects.prefetch_related("sites"), pk=pk)
+    case = get_object_or_404(Case.objects.live().prefetch_related("sites"), pk=pk)
     context: dict = {"case": case, "stale": None}
     status = 200
     if request.method == "GET":
@@ -108,18 +119,22 @@ def _stale(current: Case, mine: dict) -> dict:
     }
 
 
-def _case_for_page(pk: int) -> Case:
+def _case_for_page(pk: int, user) -> Case:
+    """An archived case is shown to administrators only, with a banner; to others it is
+    not found, like a case that never existed."""
     history = CaseChange.objects.select_related("changed_by")
-    cases = Case.objects.select_related("created_by", "updated_by", "follow_up").prefetch_related(
-        "sites", "treatments", Prefetch("changes", queryset=history)
-    )
+    cases = Case.objects.select_related(
+        "created_by", "updated_by", "follow_up", "archived_by"
+    ).prefetch_related("sites", "treatments", Prefetch("changes", queryset=history))
+    if not roles.has_role(user, roles.ADMINISTRATOR):
+        cases = cases.live()
     return get_object_or_404(cases, pk=pk)
 
 
 @require_safe
 def case_detail(request, pk: int):
     _check(request.user)
-    case = _case_for_page(pk)
+    case = _case_for_page(pk, request.user)
     history = [
         {"change": change, "rows": presentation.change_rows(change.changes)}
         for change in case.changes.all()

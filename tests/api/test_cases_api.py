@@ -184,10 +184,14 @@ class TestDetail:
         )
         assert response.status_code == 403
 
-    def test_only_an_administrator_deletes(self, coordinator, administrator, stored_case):
+    def test_a_case_is_never_deleted(self, coordinator, oncologist, administrator, stored_case):
+        # Archive instead (tests/hardening/test_archive.py).
         assert client_for(coordinator).delete(detail(stored_case)).status_code == 403
-        assert client_for(administrator).delete(detail(stored_case)).status_code == 204
-        assert not Case.objects.exists()
+        assert client_for(oncologist).delete(detail(stored_case)).status_code == 403
+        response = client_for(administrator).delete(detail(stored_case))
+        assert response.status_code == 405
+        assert error_codes(response) == ["method_not_allowed"]
+        assert Case.objects.filter(pk=stored_case.pk).exists()
 
     def test_a_wrong_method_is_405_in_the_error_shape(self, coordinator, stored_case):
         response = client_for(coordinator).post(detail(stored_case), {}, format="json")

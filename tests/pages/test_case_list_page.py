@@ -79,7 +79,11 @@ class TestCaseList:
         first = client.get(URL, {"q": "P-"})
         assert len(numbers(first)) == 25
         html = first.content.decode()
-        assert 'href="?q=P-&amp;page=2"' in html
+        # The search term travels in a posted form, not in the page links.
+        assert 'href="?q=' not in html
+        assert '<input type="hidden" name="q" value="P-">' in html
+        assert 'name="page" value="2"' in html
+        assert numbers(client.post(URL, {"q": "P-", "page": 2})) == ["P-01", "P-00"]
         assert numbers(client.get(URL, {"q": "P-", "page": 2})) == ["P-01", "P-00"]
 
     def test_it_marks_synthetic_cases(self, oncologist, coordinator, case_data):
@@ -117,4 +121,5 @@ class TestCaseList:
         assert response["Location"] == "/accounts/login/?next=/"
 
     def test_it_refuses_other_methods(self, coordinator):
-        assert client_for(coordinator).post(URL).status_code == 405
+        assert client_for(coordinator).put(URL).status_code == 405
+        assert client_for(coordinator).delete(URL).status_code == 405
