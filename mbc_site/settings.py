@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mbc_site",
     "recurrence",
     "evidence",
+    "outcomes",
     "board",
 ]
 

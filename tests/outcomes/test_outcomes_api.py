@@ -17,7 +17,7 @@ from tests.outcomes.test_outcomes_cohort import (  # noqa: F401 (an autouse fixt
     quick_password_hashing,
 )
 
-urlpatterns = [path("api/v1/", include("evidence.outcomes_api_urls")), *site_urlpatterns]
+urlpatterns = [path("api/v1/", include("outcomes.api_urls")), *site_urlpatterns]
 
 pytestmark = pytest.mark.urls(__name__)
 

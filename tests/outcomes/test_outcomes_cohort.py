@@ -1,4 +1,4 @@
-"""The cohort behind the Outcomes pages (evidence.outcomes.cohort_frame): one query, survival
+"""The cohort behind the Outcomes pages (outcomes.cohort.cohort_frame): one query, survival
 times as recurrence.followup computes them, surgery as recorded treatments, no identifiers.
 
 `patient()` here builds the small cohorts the other Outcomes tests use, and they import
@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from evidence.outcomes import Filters, cohort_frame
+from outcomes.cohort import Filters, cohort_frame
 from recurrence.followup import FollowUp as FollowUpData
 from recurrence.followup import survival_times
 from recurrence.models import FollowUp, Treatment

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from evidence.outcomes import outcomes_analysis
+from outcomes.reports import outcomes_analysis
 from tests.outcomes.test_outcomes_cohort import (  # noqa: F401 (an autouse fixture)
     YEARS_4,
     patient,

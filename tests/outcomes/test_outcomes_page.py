@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from evidence.outcomes import Filters, outcomes_analysis
+from outcomes.cohort import Filters
+from outcomes.reports import outcomes_analysis
 from recurrence.models import Case
 from tests.outcomes.test_outcomes_cohort import (  # noqa: F401 (an autouse fixture)
     YEARS_4,

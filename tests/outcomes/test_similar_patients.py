@@ -1,4 +1,4 @@
-""" "Similar patients here" on the case page: evidence.outcomes.similar_patients(case) and
+""" "Similar patients here" on the case page: outcomes.similar.similar_patients(case) and
 templates/outcomes/_similar_patients.html."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.template.loader import render_to_string
 
-from evidence.outcomes import similar_patients
+from outcomes.similar import similar_patients
 from tests.outcomes.test_outcomes_cohort import (  # noqa: F401 (an autouse fixture)
     YEARS_4,
     patient,

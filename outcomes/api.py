@@ -8,7 +8,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from evidence import outcomes
+from outcomes import labels
+from outcomes.forms import OutcomesForm
+from outcomes.reports import outcomes_analysis
 from recurrence.api import AnyRole
 from recurrence.api_docs import Errors
 from recurrence.models import PRESENTATION_CHOICES, SUBTYPE_CHOICES
@@ -86,16 +88,16 @@ def _enum(choices) -> list[str]:
 
 
 PARAMETERS = [
-    OpenApiParameter("endpoint", str, enum=list(outcomes.ENDPOINTS), description="default os"),
-    OpenApiParameter("group_by", str, enum=list(outcomes.GROUP_BY), description="default surgery"),
+    OpenApiParameter("endpoint", str, enum=list(labels.ENDPOINTS), description="default os"),
+    OpenApiParameter("group_by", str, enum=list(labels.GROUP_BY), description="default surgery"),
     OpenApiParameter("presentation", str, enum=_enum(PRESENTATION_CHOICES)),
     OpenApiParameter("subtype", str, enum=_enum(SUBTYPE_CHOICES)),
-    OpenApiParameter("site_pattern", str, enum=_enum(outcomes.SITE_PATTERN_CHOICES)),
+    OpenApiParameter("site_pattern", str, enum=_enum(labels.SITE_PATTERN_CHOICES)),
     OpenApiParameter("surgery", str, enum=["yes", "no"]),
     OpenApiParameter("cases", str, enum=["hospital", "synthetic"], description="default: all"),
     OpenApiParameter(
         "cox",
-        {"type": "array", "items": {"type": "string", "enum": list(outcomes.COX_COVARIATES)}},
+        {"type": "array", "items": {"type": "string", "enum": list(labels.COX_COVARIATES)}},
         explode=True,
         description="covariates of a Cox model; repeat the parameter for several",
     ),
@@ -114,7 +116,7 @@ class OutcomesSummaryView(APIView):
         operation_id="outcomes_summary",
     )
     def get(self, request):
-        form = outcomes.OutcomesForm(request.query_params)
+        form = OutcomesForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(
                 {
@@ -124,7 +126,7 @@ class OutcomesSummaryView(APIView):
                 }
             )
         chosen = form.choices()
-        analysis = outcomes.outcomes_analysis(
+        analysis = outcomes_analysis(
             chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox, chart=False
         )
         query = chosen.query()
