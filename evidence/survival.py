@@ -579,7 +579,7 @@ def counting_process(
     before the treatment time, 1 after it). A treatment at the event time counts as after
     it, so it adds nothing; intervals of zero length are dropped."""
     t, e = _clean(durations, events, "durations", "events")
-    treated = treatment_times(treated_at, t)
+    treated = treatment_times(treated_at, t, _name_of(treated_at))
     return _intervals(t, e, treated)
 
 
@@ -599,7 +599,7 @@ def time_dependent_cox(
     covariates (columns of `covariates`, one row per patient) are dummy coded as in `cox`.
     With no fixed covariate and from LARGE_COHORT intervals up, numpy fits the model."""
     t, e = _clean(durations, events, "durations", "events")
-    treated = treatment_times(treated_at, t)
+    treated = treatment_times(treated_at, t, _name_of(treated_at))
     data = _intervals(t, e, treated)
     return _treatment_effect(
         "time_dependent", data, covariates, reference, alpha, method, label, n=len(t)
@@ -622,7 +622,7 @@ def naive_cox(
     had to survive until her treatment: that time is immortal, and it flatters treatment
     even when it does nothing. Kept for showing beside the unbiased figures."""
     t, e = _clean(durations, events, "durations", "events")
-    treated = treatment_times(treated_at, t)
+    treated = treatment_times(treated_at, t, _name_of(treated_at))
     with np.errstate(invalid="ignore"):
         ever = (treated < t).astype(float)
     keep = t > 0
@@ -658,7 +658,7 @@ def landmark_comparison(
     (point,) = _check_times([landmark], "landmark")
     when = _check_times(at, "at")
     t, e = _clean(durations, events, "durations", "events")
-    treated = treatment_times(treated_at, t)
+    treated = treatment_times(treated_at, t, _name_of(treated_at))
     followed = t > point
     died = int((~followed & (e == 1)).sum())
     censored = int((~followed & (e == 0)).sum())
@@ -731,6 +731,12 @@ class _Tally:
     def part(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         s = slice(self.bounds[k], self.bounds[k + 1])
         return self.time[s], self.event[s], self.count[s]
+
+
+def _name_of(values: Any, default: str = "treated_at") -> str:
+    """A Series' own name (the column it came from), for messages."""
+    name = getattr(values, "name", None)
+    return str(name) if name is not None else default
 
 
 def _group_report(km: KMResult) -> dict[str, Any]:
