@@ -153,7 +153,9 @@ def _short(label: str, limit: int = 20) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "\u2026"
 
 
-def small_km_svg(curves: Sequence[KMResult], *, title: str) -> str:
+def small_km_svg(
+    curves: Sequence[KMResult], *, title: str, time_label: str = "Months from recurrence"
+) -> str:
     """A Kaplan-Meier chart sized for a side panel (about 360 pixels wide, readable without
     scaling): the same colours, bands and censoring marks as km_svg,
     with a shorter legend and the numbers at risk under the axis."""
@@ -200,7 +202,7 @@ def small_km_svg(curves: Sequence[KMResult], *, title: str) -> str:
     ax.set_xticks(ticks)
     ax.set_yticks([0, 0.5, 1.0])
     ax.tick_params(labelsize=7.5)
-    ax.set_xlabel("Months from recurrence", fontsize=7.5, labelpad=1)
+    ax.set_xlabel(time_label, fontsize=7.5, labelpad=1)
     ax.set_ylabel("Survival", fontsize=7.5)
     ax.grid(True, color="#dddddd", linewidth=0.5)
     ax.spines[["top", "right"]].set_visible(False)
@@ -244,4 +246,14 @@ def small_km_svg(curves: Sequence[KMResult], *, title: str) -> str:
                 fontsize=7,
                 gid=f"at-risk-{i}-{j}",
             )
+    return figure_svg(fig, title)
+
+
+def message_svg(text: str, *, title: str) -> str:
+    """A panel-sized image that says why there is no chart (too few patients), so that the
+    chart's URL always answers with an image."""
+    fig = Figure(figsize=(3.8, 1.2))
+    FigureCanvasSVG(fig)
+    fig.text(0.02, 0.8, title, fontsize=8, va="center")
+    fig.text(0.02, 0.4, text, fontsize=7.5, va="center", wrap=True, gid="message")
     return figure_svg(fig, title)

@@ -8,7 +8,7 @@ from typing import Any
 
 from outcomes.analysis import group_labels, usable
 from outcomes.cohort import Filters, cohort_frame
-from outcomes.labels import ENDPOINTS, GROUP_BY, check_choice
+from outcomes.labels import ENDPOINTS, GROUP_BY, TREATMENT_SPLITS, check_choice
 
 
 def csv_rows(
@@ -18,11 +18,15 @@ def csv_rows(
     cox_covariates: Sequence[str] = (),
 ) -> list[list[Any]]:
     """A header and one row per patient: a row number (not linked to any record), the
-    group, the time in months, the event (1 or 0) and the covariates. Ages are given in
+    group, the time in months, the event (1 or 0), for a treatment split the months to
+    the treatment (blank for none), and the covariates. Ages are given in
     10-year bands, and in whole years only when age is a covariate of the Cox model."""
     check_choice("endpoint", endpoint, ENDPOINTS)
     check_choice("group_by", group_by, GROUP_BY)
     frame, _ = usable(cohort_frame(filters), endpoint)
+    split = TREATMENT_SPLITS.get(group_by)
+    if split is not None and split.site:
+        frame = frame[frame[split.site_column]]
     time, event = f"{endpoint}_months", f"{endpoint}_event"
     labels, order = group_labels(frame, group_by)
     frame = frame.assign(
@@ -34,6 +38,7 @@ def csv_rows(
         "group",
         f"{endpoint}_months",
         f"{endpoint}_event",
+        *([split.column] if split is not None else []),
         "presentation",
         "subtype",
         "site_pattern",
@@ -51,6 +56,7 @@ def csv_rows(
             record.group_label,
             f"{getattr(record, time):.2f}",
             int(getattr(record, event)),
+            *([_months(getattr(record, split.column))] if split is not None else []),
             record.presentation,
             record.subtype,
             record.site_pattern,
@@ -62,6 +68,11 @@ def csv_rows(
         row.append(int(record.synthetic))
         rows.append(row)
     return rows
+
+
+def _months(value: float) -> str:
+    """Months to the treatment; blank for none."""
+    return "" if _missing(value) else f"{value:.2f}"
 
 
 def age_band(age: float | None) -> str:

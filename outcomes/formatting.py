@@ -72,3 +72,38 @@ def cox_rows(model: dict[str, Any] | None) -> list[dict[str, str]]:
         }
         for term in model["terms"]
     ]
+
+
+def ratio_text(effect: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A hazard ratio with its interval and p value as printed, or its message."""
+    if effect is None:
+        return None
+    ratio, (low, high) = effect["hazard_ratio"], effect["ci"]
+    if ratio is None:
+        return {"known": False, "message": effect.get("message") or "No estimate.", **effect}
+    return {
+        **effect,
+        "known": True,
+        "hr": f"{ratio:.2f}",
+        "ci_text": f"{low:.2f}–{high:.2f}",
+        "p_text": p_text(effect["p"]),
+    }
+
+
+def treatment_view(treatment: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A treatment comparison (outcomes.analysis.treatment_comparison) as the pages print
+    it: the landmark groups' rows, and each hazard ratio in words and figures."""
+    if treatment is None:
+        return None
+    landmark = treatment["landmark"]
+    return {
+        **treatment,
+        "landmark": {
+            **landmark,
+            "rows": [group_row(g) for g in landmark["groups"]],
+            "logrank_text": p_text(landmark["logrank_p"]),
+            "ratio": ratio_text({**landmark, "message": landmark["message"]}),
+        },
+        "time_dependent": ratio_text(treatment["time_dependent"]),
+        "naive": ratio_text(treatment["naive"]),
+    }

@@ -10,12 +10,37 @@ from django import forms
 from outcomes.cohort import Filters
 from outcomes.labels import (
     COX_COVARIATES,
+    DEFAULT_LANDMARK,
     ENDPOINTS,
     GROUP_BY,
     LABELS,
+    LANDMARK_CHOICES,
     SITE_PATTERN_CHOICES,
+    TREATMENT_SPLITS,
 )
 from recurrence.models import PRESENTATION_CHOICES, SUBTYPE_CHOICES
+
+_SPLITS = [
+    (
+        "Treatments given after the recurrence",
+        [(key, GROUP_BY[key]) for key in TREATMENT_SPLITS],
+    ),
+    (
+        "Known at the recurrence",
+        [(key, label) for key, label in GROUP_BY.items() if key not in TREATMENT_SPLITS],
+    ),
+]
+
+
+def _flat(choices) -> dict[str, str]:
+    """Value to label, through option groups."""
+    found = {}
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            found.update(dict(label))
+        else:
+            found[value] = label
+    return found
 
 
 def _choice(label: str, choices, *, any_label: str | None = "Any") -> forms.ChoiceField:
@@ -28,7 +53,16 @@ class OutcomesForm(forms.Form):
     its field, and `choices()` uses that field's default instead."""
 
     endpoint = _choice("Endpoint", ENDPOINTS.items(), any_label=None)
-    group_by = _choice("Split by", GROUP_BY.items(), any_label=None)
+    group_by = _choice("Split by", _SPLITS, any_label=None)
+    landmark = _choice(
+        "Landmark", [(str(m), f"{m} months") for m in LANDMARK_CHOICES], any_label=None
+    )
+    show_biased = forms.BooleanField(
+        label="Show the biased comparison",
+        required=False,
+        help_text="Adds the curves by treatment at any time from the recurrence date, which "
+        "count the time before treatment as treated.",
+    )
     presentation = _choice("Presentation", PRESENTATION_CHOICES)
     subtype = _choice("Subtype", SUBTYPE_CHOICES)
     site_pattern = _choice("Site pattern", SITE_PATTERN_CHOICES)
@@ -49,6 +83,8 @@ class OutcomesForm(forms.Form):
     DEFAULTS: dict[str, Any] = {
         "endpoint": "os",
         "group_by": "surgery",
+        "landmark": str(DEFAULT_LANDMARK),
+        "show_biased": False,
         "presentation": "",
         "subtype": "",
         "site_pattern": "",
@@ -72,6 +108,8 @@ class OutcomesForm(forms.Form):
             ),
             endpoint=data["endpoint"],
             group_by=data["group_by"],
+            landmark=int(data["landmark"]),
+            naive=bool(data["show_biased"]),
             cox=tuple(c for c in COX_COVARIATES if c in data["cox"] or c in self._raw("cox")),
         )
 
@@ -99,7 +137,7 @@ class OutcomesForm(forms.Form):
                 found.append(f"{field.label}: {shown} not known; left out of the model.")
                 continue
             default = self.DEFAULTS[name]
-            instead = dict(field.choices)[default] if default else "any"
+            instead = _flat(field.choices)[default] if default else "any"
             shown = ", ".join(self._raw(name))[:60]
             found.append(
                 f"{field.label}: “{shown}” is not one of the choices; showing {instead.lower()}"
@@ -114,6 +152,13 @@ class Choices:
     endpoint: str = "os"
     group_by: str = "surgery"
     cox: tuple[str, ...] = ()
+    landmark: int = DEFAULT_LANDMARK
+    naive: bool = False
+
+    @property
+    def treatment(self) -> bool:
+        """Split by a treatment given after the recurrence date."""
+        return self.group_by in TREATMENT_SPLITS
 
     def query(self) -> dict[str, Any]:
         """The query string that asks for these choices again (for links)."""
@@ -128,6 +173,10 @@ class Choices:
             params["cases"] = "synthetic" if f.synthetic else "hospital"
         if self.cox:
             params["cox"] = list(self.cox)
+        if self.treatment:
+            params["landmark"] = self.landmark
+            if self.naive:
+                params["show_biased"] = "on"
         return params
 
 
@@ -137,6 +186,13 @@ def describe(chosen: Choices) -> str:
     text = f"{ENDPOINTS[chosen.endpoint]} from the recurrence date"
     if chosen.group_by != "none":
         text += f", split by {GROUP_BY[chosen.group_by].lower()}"
+    if chosen.treatment:
+        text += (
+            f", compared from a {chosen.landmark}-month landmark and with treatment as a "
+            "time-dependent covariate"
+        )
+        if chosen.naive:
+            text += ", with the biased comparison beside them"
     kept = [
         LABELS[name][getattr(f, name)]
         for name in ("presentation", "subtype", "site_pattern")

@@ -3,6 +3,8 @@ names the pages give them. Times are months from the recurrence date."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from recurrence.models import CATEGORY_CHOICES, PRESENTATION_CHOICES, SUBTYPE_CHOICES
 
 SURGERY_KINDS = ("primary_surgery", "metastasectomy")
@@ -13,6 +15,12 @@ ENDPOINTS = {"os": "Overall survival", "pfs": "Progression-free survival"}
 EVENT_NOUNS = {"os": "deaths", "pfs": "progressions or deaths"}
 GROUP_BY = {
     "surgery": "Surgery vs no surgery",
+    "metastasectomy": "Metastasectomy (any site) vs none",
+    "metastasectomy_liver": "Liver metastasectomy vs none (liver metastases)",
+    "metastasectomy_lung": "Lung metastasectomy vs none (lung metastases)",
+    "metastasectomy_brain": "Brain metastasectomy vs none (brain metastases)",
+    "metastasectomy_bone": "Bone metastasectomy vs none (bone metastases)",
+    "radiotherapy": "Radiotherapy vs none",
     "subtype": "Subtype",
     "site_pattern": "Site pattern",
     "presentation": "Presentation",
@@ -21,6 +29,12 @@ GROUP_BY = {
 # How a title says the split: "Overall survival by subtype".
 SPLIT_TITLES = {
     "surgery": "with and without surgery",
+    "metastasectomy": "with and without metastasectomy",
+    "metastasectomy_liver": "with and without liver metastasectomy",
+    "metastasectomy_lung": "with and without lung metastasectomy",
+    "metastasectomy_brain": "with and without brain metastasectomy",
+    "metastasectomy_bone": "with and without bone metastasectomy",
+    "radiotherapy": "with and without radiotherapy",
     "subtype": "by subtype",
     "site_pattern": "by site pattern",
     "presentation": "by presentation",
@@ -37,6 +51,65 @@ SITE_PATTERN_CHOICES = [
     ("non_visceral", "Non-visceral, other"),
 ]
 SURGERY_LABELS = {True: "Surgery", False: "No surgery"}
+
+
+@dataclass(frozen=True)
+class TreatmentSplit:
+    """A split by a treatment given after the recurrence date: its first date among the
+    treatments of `kinds` (at `site` if given) makes a patient treated from then on. With
+    `site`, only patients with disease recorded at that site are compared."""
+
+    key: str
+    treated: str
+    untreated: str
+    kinds: tuple[str, ...]
+    site: str = ""
+
+    @property
+    def column(self) -> str:
+        """The cohort frame's column of months from the recurrence to the treatment."""
+        return f"{self.key}_months"
+
+    @property
+    def site_column(self) -> str:
+        return f"has_{self.site}"
+
+
+TREATMENT_SPLITS = {
+    split.key: split
+    for split in (
+        TreatmentSplit("surgery", "Surgery", "No surgery", SURGERY_KINDS),
+        TreatmentSplit(
+            "metastasectomy", "Metastasectomy", "No metastasectomy", ("metastasectomy",)
+        ),
+        *(
+            TreatmentSplit(
+                f"metastasectomy_{site}",
+                f"{organ} metastasectomy",
+                f"No {organ.lower()} metastasectomy",
+                ("metastasectomy",),
+                site,
+            )
+            for site, organ in (
+                ("liver", "Liver"),
+                ("lung", "Lung"),
+                ("brain", "Brain"),
+                ("bone", "Bone"),
+            )
+        ),
+        TreatmentSplit("radiotherapy", "Radiotherapy", "No radiotherapy", ("radiotherapy",)),
+    )
+}
+TREATMENT_SITES = tuple(split.site for split in TREATMENT_SPLITS.values() if split.site)
+# Landmarks offered, months from the recurrence date; 6 by default.
+LANDMARK_CHOICES = (3, 6, 12, 24)
+DEFAULT_LANDMARK = 6
+# Fewer patients than this in either group at the landmark: too few to compare.
+MIN_COMPARE_GROUP = 10
+COMPARISONS = {
+    "landmark": "Landmark and time-dependent (unbiased)",
+    "naive": "Show the biased comparison too",
+}
 COX_COVARIATES = {
     "subtype": "Subtype",
     "site_pattern": "Site pattern",

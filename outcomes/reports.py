@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from outcomes.analysis import analyse
+from outcomes.analysis import Analysis, analyse
 from outcomes.cohort import Filters, cohort_frame
-from outcomes.labels import AT_MONTHS, ENDPOINTS, synthetic_suffix
+from outcomes.labels import AT_MONTHS, DEFAULT_LANDMARK, ENDPOINTS, synthetic_suffix
 
 
 def outcomes_analysis(
@@ -24,18 +24,56 @@ def outcomes_analysis(
     chart: bool = True,
     small_chart: bool = False,
     at: Sequence[float] = AT_MONTHS,
+    landmark: float = DEFAULT_LANDMARK,
+    naive: bool = False,
 ) -> dict[str, Any]:
     """outcomes.analysis.analyse on the cohort that matches `filters`, and (with `chart`)
-    the chart as SVG, drawn for a side panel with `small_chart`."""
-    result, curves = analyse(cohort_frame(filters), group_by, endpoint, cox_covariates, at=at)
-    if chart and result["n"]:
-        from outcomes.charts import km_svg, small_km_svg
+    its charts as SVG, drawn for a side panel with `small_chart`: `landmark_chart` from the
+    landmark for a treatment split, `chart` from the recurrence date for any other split
+    and, only with `naive`, for a treatment split (the biased comparison)."""
+    found = analyse(
+        cohort_frame(filters),
+        group_by,
+        endpoint,
+        cox_covariates,
+        at=at,
+        landmark=landmark,
+        naive=naive,
+    )
+    if chart and found.result["n"]:
+        draw(found, small=small_chart, naive=naive)
+    return found.result
 
-        suffix = synthetic_suffix(result["synthetic"], result["n"])
-        if small_chart:
-            result["chart"] = small_km_svg(curves, title=ENDPOINTS[endpoint] + suffix)
-        else:
-            result["chart"] = km_svg(
-                curves, title=result["title"] + suffix, time_label="Months from recurrence"
+
+def draw(found: Analysis, *, small: bool = False, naive: bool = False) -> None:
+    """Put the charts of an analysis into its result, as SVG text."""
+    from outcomes.charts import km_svg, small_km_svg
+
+    result = found.result
+    suffix = synthetic_suffix(result["synthetic"], result["n"])
+    treatment = result["treatment"]
+    if treatment is not None and treatment["landmark"]["comparable"]:
+        when = treatment["landmark"]["landmark_label"]
+        title = f"{result['title']}, from the {when} landmark{suffix}"
+        if small:
+            result["landmark_chart"] = small_km_svg(
+                found.landmark_curves,
+                title=f"{ENDPOINTS[result['endpoint']]} from {when}{suffix}",
+                time_label=f"Months after the {when} landmark",
             )
-    return result
+        else:
+            result["landmark_chart"] = km_svg(
+                found.landmark_curves,
+                title=title,
+                time_label=f"Months after the landmark ({when} from recurrence)",
+            )
+    if treatment is None or naive:
+        title = result["title"] + suffix
+        if treatment is not None:
+            title = "Biased comparison: " + title
+        if small:
+            result["chart"] = small_km_svg(
+                found.curves, title=ENDPOINTS[result["endpoint"]] + suffix
+            )
+        else:
+            result["chart"] = km_svg(found.curves, title=title, time_label="Months from recurrence")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 from outcomes import formatting, reports
 from outcomes.export import csv_rows
 from outcomes.forms import OutcomesForm, describe
-from outcomes.labels import AT_MONTHS
+from outcomes.labels import AT_MONTHS, DEFAULT_LANDMARK
+from outcomes.methods import METHOD_SOURCES, STANFORD
 from outcomes.similar import similar_patients
 from recurrence import roles
 from recurrence.models import Case
@@ -32,9 +33,16 @@ def outcomes_page(request):
     form = OutcomesForm(request.GET)
     chosen = form.choices()
     analysis = reports.outcomes_analysis(
-        chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox
+        chosen.filters,
+        chosen.group_by,
+        chosen.endpoint,
+        chosen.cox,
+        landmark=chosen.landmark,
+        naive=chosen.naive,
     )
     context = {
+        "treatment": formatting.treatment_view(analysis["treatment"]),
+        "show_groups": not chosen.treatment or chosen.naive,
         "form": form,
         "ignored": form.ignored(),
         "chosen": describe(chosen),
@@ -45,6 +53,12 @@ def outcomes_page(request):
         "cox_rows": formatting.cox_rows(analysis["cox"]),
         "csv_query": urlencode(chosen.query(), doseq=True),
         "can_edit_cases": roles.can_edit_cases(request.user),
+        "methods": {
+            "anderson": METHOD_SOURCES["anderson-1983"],
+            "crowley": METHOD_SOURCES["crowley-1977"],
+        },
+        "stanford": STANFORD,
+        "landmark_default": DEFAULT_LANDMARK,
     }
     return render(request, "outcomes/outcomes.html", context)
 
@@ -68,7 +82,6 @@ def similar_chart(request, pk: int):
     """The Kaplan-Meier chart of a case's similar patients, as an SVG image."""
     _check(request.user)
     case = get_object_or_404(Case, pk=pk)
+    # Always an image: the landmark curves, or one that says why there are none.
     chart = similar_patients(case, chart=True)["chart"]
-    if not chart:
-        raise Http404("No similar patient with recorded follow-up.")
     return HttpResponse(chart, content_type="image/svg+xml; charset=utf-8")

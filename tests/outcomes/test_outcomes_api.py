@@ -81,8 +81,9 @@ def test_the_filters_and_the_split_apply(by_surgery, oncologist):
 def test_it_fits_a_cox_model_when_asked(by_surgery, oncologist):
     body = client_for(oncologist).get(URL + "?cox=surgery").json()
     (term,) = body["cox"]["terms"]
-    assert term["name"] == "surgery: Surgery vs No surgery"
+    assert term["name"] == "surgery (from its date)"
     assert term["hazard_ratio"] > 0
+    assert any("time-dependent" in note for note in body["cox"]["notes"])
 
 
 def test_a_group_too_small_carries_a_message(coordinator, oncologist):
