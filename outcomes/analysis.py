@@ -185,6 +185,7 @@ def treatment_comparison(
     comparison = {
         "landmark": landmark,
         "landmark_label": when,
+        "landmark_name": f"{time_key(landmark)}-month landmark",
         "n": found.n,
         "excluded": {"died": found.excluded_died, "censored": found.excluded_censored},
         "groups": [group_summary(km) for km in (found.treated, found.untreated)],

@@ -90,7 +90,8 @@ def km_svg(
                 color=colour,
             )
 
-    fig.text(left, 1 - 0.25 / height, title, fontsize=11, va="center")
+    # A long title starts at the left edge rather than over the axis, so that it fits.
+    fig.text(left if len(title) <= 55 else 0.02, 1 - 0.25 / height, title, fontsize=11, va="center")
     ax.set_xlabel(time_label)
     ax.set_ylabel("Survival probability")
     ax.set_xlim(0, x_max * 1.02)

@@ -80,6 +80,14 @@ class OutcomesForm(forms.Form):
         help_text="Tick one or more to fit a Cox proportional hazards model.",
     )
 
+    def __init__(self, data=None, *args, **kwargs):
+        # A select shows its first option when the query does not say; the landmark's
+        # default is not the first, so it is filled in.
+        if data is not None and "landmark" not in data:
+            data = data.copy()
+            data["landmark"] = str(DEFAULT_LANDMARK)
+        super().__init__(data, *args, **kwargs)
+
     DEFAULTS: dict[str, Any] = {
         "endpoint": "os",
         "group_by": "surgery",

@@ -54,12 +54,13 @@ def draw(found: Analysis, *, small: bool = False, naive: bool = False) -> None:
     treatment = result["treatment"]
     if treatment is not None and treatment["landmark"]["comparable"]:
         when = treatment["landmark"]["landmark_label"]
-        title = f"{result['title']}, from the {when} landmark{suffix}"
+        name = treatment["landmark"]["landmark_name"]
+        title = f"{ENDPOINTS[result['endpoint']]} from the {name}{suffix}"
         if small:
             result["landmark_chart"] = small_km_svg(
                 found.landmark_curves,
-                title=f"{ENDPOINTS[result['endpoint']]} from {when}{suffix}",
-                time_label=f"Months after the {when} landmark",
+                title=f"{ENDPOINTS[result['endpoint']]} from the {name}{suffix}",
+                time_label=f"Months after the {name}",
             )
         else:
             result["landmark_chart"] = km_svg(

@@ -53,12 +53,18 @@ def similar_patients(case: Case, *, chart: bool = False) -> dict[str, Any]:
     landmark = treatment["landmark"] if treatment else None
     comparable = bool(landmark and landmark["comparable"])
     arms = landmark["rows"] if comparable else []
-    messages = [m for m in analysis["messages"] if not m.startswith("Only one group")]
+    # The messages of the groups from the recurrence date (the biased comparison, not
+    # shown here) are left out.
+    naive = tuple(f"{g['label']}: " for g in analysis["groups"]) + ("Log-rank test:",)
+    messages = [
+        m
+        for m in analysis["messages"]
+        if not m.startswith(naive) and not m.startswith("Only one group")
+    ]
     too_few = None
     if analysis["n"] and not comparable:
-        too_few = "Too few patients to compare." + (
-            f" {landmark['message']}" if landmark and landmark["message"] else ""
-        )
+        why = (landmark or {}).get("message") or ""
+        too_few = why if why.startswith(TOO_FEW) else f"{TOO_FEW}. {why}".strip()
     result = {
         "criteria": criteria,
         "n": analysis["n"],
@@ -79,6 +85,9 @@ def similar_patients(case: Case, *, chart: bool = False) -> dict[str, Any]:
     if chart:
         result["chart"] = _chart(found, result)
     return result
+
+
+TOO_FEW = "Too few patients to compare"
 
 
 def _chart(found: Analysis, similar: dict[str, Any]) -> str:

@@ -162,7 +162,7 @@ class TestPage:
         assert "Number at risk" in words
         assert any(w.startswith("Surgery by 6 months (n=12") for w in words)
         assert "Months after the landmark (6 months from recurrence)" in words
-        assert "from the 6 months landmark" in chart.find(f"{SVG}title").text
+        assert "Overall survival from the 6-month landmark" in chart.find(f"{SVG}title").text
         assert "Time-dependent: treated from the date of surgery" in html
         assert "Biased by immortal time." not in html and "badge-biased" not in html
         assert 'id="km-heading"' not in html
@@ -176,6 +176,11 @@ class TestPage:
         assert "Naive: “ever treated” counted from the recurrence date" in html
         biased_title = charts(html)[1].find(f"{SVG}title").text
         assert biased_title.startswith("Biased comparison: ")
+
+    def test_the_form_shows_the_default_landmark_chosen(self, operated, oncologist):
+        html = client_for(oncologist).get(URL).content.decode()
+        assert re.search(r'<option value="6" selected>6 months</option>', html)
+        assert re.search(r'name="show_biased"(?![^>]*checked)', html)
 
     def test_the_chosen_landmark_is_used(self, operated, oncologist):
         html = client_for(oncologist).get(URL, {"landmark": "3"}).content.decode()

@@ -86,9 +86,13 @@ def test_too_few_patients_to_compare_is_said(coordinator, board_case):
         patient(coordinator, i, days=400 + 50 * i, surgery="metastasectomy" if i < 3 else None)
     similar = similar_patients(board_case)
     assert similar["comparable"] is False and similar["arms"] == []
-    assert similar["too_few"].startswith("Too few patients to compare.")
+    assert similar["too_few"] == (
+        "Too few patients to compare at 6 months: 3 with surgery by then and 3 without "
+        "(at least 10 in each group needed)."
+    )
     html = render(similar)
-    assert "Too few patients to compare." in html
+    assert "Too few patients to compare at 6 months" in html
+    assert "Too few patients to estimate" not in html
     assert "Surgery by" not in html and "<img" not in html
 
 
@@ -156,7 +160,7 @@ class TestPartial:
         texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
         assert "Surgery by 6 months (n=12)" in texts and "No surgery by 6 months (n=12)" in texts
         assert "At risk" in texts
-        assert "Months after the 6 months landmark" in texts
+        assert "Months after the 6-month landmark" in texts
 
     def test_no_similar_patient_is_said(self, board_case):
         similar = similar_patients(board_case)
