@@ -266,11 +266,34 @@ class TestNoEffectTreatment:
         assert time_dependent_cox(months, died, treated).method == "numpy"
         assert time_dependent_cox(months[:300], died[:300], treated[:300]).method == "lifelines"
 
+    @pytest.mark.parametrize("seed", range(2))
+    def test_the_numpy_fit_with_fixed_covariates_equals_lifelines(self, seed):
+        months, died, treated = no_effect_cohort(seed, n=300)
+        rng = np.random.default_rng(seed + 100)
+        extra = pd.DataFrame(
+            {
+                "age": rng.normal(6, 1, 300),
+                "site": rng.choice(["a", "b", "c"], 300),
+                "flag": rng.random(300) < 0.3,
+            }
+        )
+        fast = time_dependent_cox(months, died, treated, extra, method="numpy")
+        slow = time_dependent_cox(months, died, treated, extra, method="lifelines")
+        assert fast.method == "numpy" and [t.name for t in fast.terms] == [
+            t.name for t in slow.terms
+        ]
+        for a, b in zip(fast.terms, slow.terms, strict=True):
+            assert a.hazard_ratio == pytest.approx(b.hazard_ratio, rel=1e-5)
+            assert (a.ci_low, a.ci_high) == pytest.approx((b.ci_low, b.ci_high), rel=1e-5)
+            assert a.p == pytest.approx(b.p, rel=1e-4, abs=1e-9)
+
     def test_fixed_covariates_are_adjusted_for_as_lifelines_does(self):
         months, died, treated = no_effect_cohort(1, n=300)
         rng = np.random.default_rng(9)
         extra = pd.DataFrame({"age": rng.normal(60, 10, 300), "site": rng.choice(["a", "b"], 300)})
-        effect = time_dependent_cox(months, died, treated, extra, reference={"site": "a"})
+        effect = time_dependent_cox(
+            months, died, treated, extra, reference={"site": "a"}, method="lifelines"
+        )
         rows = counting_process(months, died, treated)
         rows["age"] = extra["age"].to_numpy()[rows["patient"]]
         rows["site_b"] = (extra["site"].to_numpy()[rows["patient"]] == "b").astype(float)
