@@ -527,19 +527,23 @@ def treatment_times(
     (a blank, None or NaN). A time after the end of follow-up, or before time zero, raises
     InvalidSurvivalData naming the row. A time equal to the end of follow-up is kept: it
     counts as after the event (the patient is untreated throughout)."""
-    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-    series = series.reset_index(drop=True)
-    blank = series.isna() | series.map(lambda v: isinstance(v, str) and not v.strip())
-    converted = pd.to_numeric(series.where(~blank), errors="coerce")
-    bad = np.flatnonzero((converted.isna() & ~blank).to_numpy())
-    if bad.size:
-        raise InvalidSurvivalData(
-            f"Column '{name}' must hold a time in months or be blank, not "
-            f"{series.iloc[bad[0]]!r} in row {bad[0] + 1}.",
-            column=name,
-            code="not_a_number",
-        )
-    treated = converted.to_numpy(dtype=float)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        treated = values.astype(float)
+    elif isinstance(values, pd.Series) and pd.api.types.is_numeric_dtype(values.dtype):
+        treated = values.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        series = pd.Series(values, dtype=object).reset_index(drop=True)
+        blank = series.isna() | series.map(lambda v: isinstance(v, str) and not v.strip())
+        converted = pd.to_numeric(series.where(~blank), errors="coerce")
+        bad = np.flatnonzero((converted.isna() & ~blank).to_numpy())
+        if bad.size:
+            raise InvalidSurvivalData(
+                f"Column '{name}' must hold a time in months or be blank, not "
+                f"{series.iloc[bad[0]]!r} in row {bad[0] + 1}.",
+                column=name,
+                code="not_a_number",
+            )
+        treated = converted.to_numpy(dtype=float)
     t = _numbers(durations, "durations")
     if len(t) != len(treated):
         raise InvalidSurvivalData(
@@ -579,7 +583,8 @@ def counting_process(
     it, so it adds nothing; intervals of zero length are dropped."""
     t, e = _clean(durations, events, "durations", "events")
     treated = treatment_times(treated_at, t, _name_of(treated_at))
-    return _intervals(t, e, treated)
+    rows = _intervals(t, e, treated)
+    return rows.sort_values(["patient", "start"], kind="stable").reset_index(drop=True)
 
 
 def time_dependent_cox(
@@ -775,8 +780,7 @@ def _intervals(t: np.ndarray, e: np.ndarray, treated: np.ndarray) -> pd.DataFram
         }
     )
     frame = frame[frame["stop"] > frame["start"]]  # zero-length intervals are dropped
-    frame = frame.astype({"patient": np.int64, "event": np.int64})
-    return frame.sort_values(["patient", "start"], kind="stable").reset_index(drop=True)
+    return frame.astype({"patient": np.int64, "event": np.int64})
 
 
 def _treatment_effect(
@@ -914,6 +918,11 @@ def _cox_numpy(
     grows with intervals x covariates, not their square. An interval is at risk at time t
     when start < t <= stop."""
     n, p = x.shape
+    # Sorted by stop once, so that the sums over "stop >= t" need no reordering.
+    order = np.argsort(stop, kind="stable")
+    start, stop, event, x = start[order], stop[order], event[order], x[order]
+    # For a 0/1 column, x * x is x: its S2 is its S1.
+    binary = [bool(np.isin(x[:, j], (0.0, 1.0)).all()) for j in range(p)]
     deaths = event == 1
     death_times, death_index = np.unique(stop[deaths], return_inverse=True)
     count = len(death_times)
@@ -923,17 +932,15 @@ def _cox_numpy(
     k = np.repeat(np.arange(count), d.astype(np.int64))
     first = np.concatenate(([0], np.cumsum(d)[:-1])).astype(np.int64)
     fraction = (np.arange(len(k)) - first[k]) / d[k]
-    by_stop, by_start = np.argsort(stop, kind="stable"), np.argsort(start, kind="stable")
-    stop_from = np.searchsorted(stop[by_stop], death_times, side="left")
+    by_start = np.argsort(start, kind="stable")
+    stop_from = np.searchsorted(stop, death_times, side="left")
     start_from = np.searchsorted(start[by_start], death_times, side="left")
 
     def at_risk(values: np.ndarray) -> np.ndarray:
         """Sum over the intervals at risk at each death time: stop >= t, less those that
         start at or after t (they are not yet at risk)."""
         shape = (1, *values.shape[1:])
-        tail_stop = np.concatenate(
-            (np.cumsum(values[by_stop][::-1], axis=0)[::-1], np.zeros(shape))
-        )
+        tail_stop = np.concatenate((np.cumsum(values[::-1], axis=0)[::-1], np.zeros(shape)))
         tail_start = np.concatenate(
             (np.cumsum(values[by_start][::-1], axis=0)[::-1], np.zeros(shape))
         )
@@ -959,8 +966,11 @@ def _cox_numpy(
         information = -(mean.T @ mean)
         for j in range(p):
             for m in range(j, p):
-                pair = risk * x[:, j] * x[:, m]
-                value = float(at_risk(pair) @ plain - dead(pair) @ taken)
+                if m == j and binary[j]:
+                    value = float(r1[:, j] @ plain - d1[:, j] @ taken)
+                else:
+                    pair = risk * x[:, j] * x[:, m]
+                    value = float(at_risk(pair) @ plain - dead(pair) @ taken)
                 information[j, m] += value
                 if m != j:
                     information[m, j] += value
