@@ -121,6 +121,16 @@ def test_a_treatment_after_the_end_of_follow_up_exits_2_naming_the_row(tmp_path)
     assert "Row 3" in err and "'surgery_months'" in err and "after the end of follow-up" in err
 
 
+def test_a_bad_treatment_time_is_refused_even_without_a_comparison(tmp_path):
+    data = [(10, 1, "soon"), (8, 0, "")]
+    path = write_csv(tmp_path, data, header=("months", "died", "surgery_months"))
+    code, out, err = in_process(
+        "--csv", path, "--time", "months", "--event", "died", "--treated-at", "surgery_months"
+    )
+    assert (code, out) == (2, "")
+    assert "'surgery_months'" in err and "row 1" in err
+
+
 def test_treated_at_with_group_is_refused(heart_csv):
     code, out, err = in_process(*arguments(heart_csv, "--group", "died", "--time-dependent"))
     assert (code, out) == (2, "")

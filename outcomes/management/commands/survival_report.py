@@ -29,6 +29,7 @@ from evidence.survival import (
     landmark_comparison,
     naive_cox,
     time_dependent_cox,
+    treatment_times,
 )
 
 
@@ -99,6 +100,7 @@ class Command(BaseCommand):
                         column=treated_col,
                     )
                 t, e, treated = frame[time_col], frame[event_col], frame[treated_col]
+                treatment_times(treated, t, treated_col)  # refused here even if unused
                 effects = [naive_cox(t, e, treated)] if options["naive"] else []
                 if landmarks:
                     report["landmarks"] = {}
