@@ -9,5 +9,5 @@ urlpatterns = [
     path("", include("recurrence.api_urls")),
     path("", include("board.api_urls")),
     path("", include("evidence.api_urls")),
-    path("", include("evidence.outcomes_api_urls")),
+    path("", include("outcomes.api_urls")),
 ]

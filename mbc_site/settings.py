@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "mbc_site",
     "recurrence",
     "evidence",
+    "outcomes",
     "board",
 ]
 

@@ -8,7 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("mbc_site.api_urls")),
     path("evidence/", include("evidence.urls")),
-    path("outcomes/", include("evidence.outcomes_urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("board/", include("board.urls")),
     path("accounts/", include("mbc_site.auth_views")),
     path("", include("recurrence.urls")),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from evidence.library import library_from_db
 from evidence.matching import match_evidence
-from evidence.outcomes import similar_patients
+from outcomes.similar import similar_patients
 from recurrence import presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend

@@ -17,7 +17,7 @@ from tests.outcomes.test_outcomes_cohort import (  # noqa: F401 (an autouse fixt
     quick_password_hashing,
 )
 
-urlpatterns = [path("api/v1/", include("evidence.outcomes_api_urls")), *site_urlpatterns]
+urlpatterns = [path("api/v1/", include("outcomes.api_urls")), *site_urlpatterns]
 
 pytestmark = pytest.mark.urls(__name__)
 
@@ -81,8 +81,9 @@ def test_the_filters_and_the_split_apply(by_surgery, oncologist):
 def test_it_fits_a_cox_model_when_asked(by_surgery, oncologist):
     body = client_for(oncologist).get(URL + "?cox=surgery").json()
     (term,) = body["cox"]["terms"]
-    assert term["name"] == "surgery: Surgery vs No surgery"
+    assert term["name"] == "surgery (from its date)"
     assert term["hazard_ratio"] > 0
+    assert any("time-dependent" in note for note in body["cox"]["notes"])
 
 
 def test_a_group_too_small_carries_a_message(coordinator, oncologist):

@@ -1,4 +1,4 @@
-"""The cohort behind the Outcomes pages (evidence.outcomes.cohort_frame): one query, survival
+"""The cohort behind the Outcomes pages (outcomes.cohort.cohort_frame): one query, survival
 times as recurrence.followup computes them, surgery as recorded treatments, no identifiers.
 
 `patient()` here builds the small cohorts the other Outcomes tests use, and they import
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 
 import pytest
 
-from evidence.outcomes import Filters, cohort_frame
+from outcomes.cohort import Filters, cohort_frame
 from recurrence.followup import FollowUp as FollowUpData
 from recurrence.followup import survival_times
 from recurrence.models import FollowUp, Treatment
@@ -37,12 +38,14 @@ def patient(
     dead: bool = True,
     progression_days: int | None = None,
     surgery: str | None = None,
+    surgery_days: int = 30,
     synthetic: bool = False,
     recurrence: dt.date = RECURRENCE,
     **overrides,
 ):
     """A stored case with its follow-up: dead (or last seen alive) `days` after the
-    recurrence date; `surgery` is a treatment kind to record, if any."""
+    recurrence date; `surgery` is a treatment kind to record, if any, `surgery_days` after
+    the recurrence date."""
     body = copy.deepcopy(BASE_CASE)
     body.update(
         case_number=f"T-{number:04d}",
@@ -67,7 +70,7 @@ def patient(
             case=case,
             kind=surgery,
             site="lung" if surgery == "metastasectomy" else "",
-            start_date=case.recurrence_date + dt.timedelta(days=30),
+            start_date=case.recurrence_date + dt.timedelta(days=surgery_days),
         )
     return case
 
@@ -182,7 +185,47 @@ def test_the_frame_holds_no_identifiers_or_dates(coordinator):
         "os_event",
         "pfs_months",
         "pfs_event",
+        "surgery_months",
+        "metastasectomy_months",
+        "metastasectomy_liver_months",
+        "metastasectomy_lung_months",
+        "metastasectomy_brain_months",
+        "metastasectomy_bone_months",
+        "radiotherapy_months",
+        "has_liver",
+        "has_lung",
+        "has_brain",
+        "has_bone",
     }
+
+
+def test_it_gives_the_months_to_the_first_treatment_of_each_kind(
+    coordinator, django_assert_num_queries
+):
+    case = patient(
+        coordinator, 1, days=YEARS_4, surgery="metastasectomy", surgery_days=YEARS_4 // 4
+    )
+    for kind, site, days in (
+        ("metastasectomy", "lung", YEARS_4 // 2),
+        ("primary_surgery", "", YEARS_4 // 8),
+        ("radiotherapy", "bone", YEARS_4 // 2),
+        ("systemic_line", "", 10),
+    ):
+        Treatment.objects.create(
+            case=case, kind=kind, site=site, start_date=RECURRENCE + dt.timedelta(days=days)
+        )
+    patient(coordinator, 2, days=300)
+    with django_assert_num_queries(1):
+        frame = cohort_frame()
+    treated, untreated = frame.sort_values("os_months", ascending=False).to_dict("records")
+    months = 1461 / 48
+    assert treated["surgery_months"] == round((YEARS_4 // 8) / months, 2)  # the first of both
+    assert treated["metastasectomy_months"] == round((YEARS_4 // 4) / months, 2)
+    assert treated["metastasectomy_lung_months"] == round((YEARS_4 // 4) / months, 2)
+    assert treated["radiotherapy_months"] == round((YEARS_4 // 2) / months, 2)
+    assert math.isnan(treated["metastasectomy_liver_months"])
+    assert (treated["has_lung"], treated["has_bone"], treated["has_liver"]) == (True, True, False)
+    assert math.isnan(untreated["surgery_months"]) and not untreated["surgery"]
 
 
 def test_the_filters_choose_the_cases(coordinator):

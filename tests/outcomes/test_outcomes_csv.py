@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from evidence.outcomes import outcomes_analysis
+from outcomes.reports import outcomes_analysis
 from tests.outcomes.test_outcomes_cohort import (  # noqa: F401 (an autouse fixture)
     YEARS_4,
     patient,
@@ -54,6 +54,7 @@ def test_it_has_one_row_per_patient_with_the_chart_s_columns(cohort, oncologist)
         "group",
         "os_months",
         "os_event",
+        "surgery_months",
         "presentation",
         "subtype",
         "site_pattern",
@@ -61,6 +62,7 @@ def test_it_has_one_row_per_patient_with_the_chart_s_columns(cohort, oncologist)
         "age_band",
         "synthetic",
     ]
+    assert [r["surgery_months"] for r in rows] == ["0.99", "0.99", "0.99", "", "", ""]
     assert [r["row"] for r in rows] == ["1", "2", "3", "4", "5", "6"]
     assert [(r["group"], r["os_months"], r["os_event"], r["surgery"]) for r in rows] == [
         ("Surgery", "48.00", "1", "1"),

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from evidence.outcomes import Filters, outcomes_analysis
+from outcomes.cohort import Filters
+from outcomes.reports import outcomes_analysis
 from recurrence.models import Case
 from tests.outcomes.test_outcomes_cohort import (  # noqa: F401 (an autouse fixture)
     YEARS_4,
@@ -113,9 +114,10 @@ class TestFigures:
         expected = logrank({"Surgery": ([48, 96, 144], [1, 1, 0]), "No": ([48, 48, 96], [1, 1, 1])})
         assert result["logrank_p"] == pytest.approx(expected.p)
 
-        html = client_for(oncologist).get(URL).content.decode()
+        html = client_for(oncologist).get(URL, {"show_biased": "on"}).content.decode()
         assert "Log-rank test across the groups" in html
         assert "67%" in html and "33%" in html
+        assert "Biased by immortal time." in html
 
     def test_it_shows_progression_free_survival(self, coordinator, oncologist):
         patient(coordinator, 1, days=2 * YEARS_4, dead=False, progression_days=YEARS_4)
@@ -151,7 +153,7 @@ class TestFigures:
         surgery = result["groups"][0]
         assert surgery["n"] == 1 and surgery["median"] is None
         assert "Too few patients to estimate" in surgery["message"]
-        response = client_for(oncologist).get(URL)
+        response = client_for(oncologist).get(URL, {"show_biased": "on"})
         assert response.status_code == 200
         assert "Too few patients to estimate (n=1)." in response.content.decode()
 
@@ -169,7 +171,7 @@ class TestFigures:
         patient(coordinator, 2, days=300)
         patient(coordinator, 3, days=400)
         Case.objects.filter(pk=first.pk).update(recurrence_date="2005-12-01")
-        response = client_for(oncologist).get(URL)
+        response = client_for(oncologist).get(URL, {"group_by": "none"})
         assert response.status_code == 200
         html = response.content.decode()
         assert "1 patient left out: follow-up ends before the recurrence date" in html
@@ -188,19 +190,22 @@ class TestFigures:
             )
         result = outcomes_analysis(cox_covariates=["surgery", "age"])
         names = [t["name"] for t in result["cox"]["terms"]]
-        assert names == ["surgery: Surgery vs No surgery", "age per 10 years"]
+        assert names == ["surgery (from its date)", "age per 10 years"]
         assert result["cox"]["events"] == 9
         html = client_for(oncologist).get(URL, {"cox": ["surgery", "age"]}).content.decode()
         assert "Cox proportional hazards model" in html
-        assert "surgery: Surgery vs No surgery" in html
+        assert "surgery (from its date)" in html
         assert "hazard ratios are imprecise" in html
+        assert "Surgery is time-dependent in this model" in html
 
     def test_a_cox_model_that_cannot_be_fitted_says_why(self, coordinator, oncologist):
         patient(coordinator, 1, days=300)
         patient(coordinator, 2, days=400)
-        response = client_for(oncologist).get(URL, {"cox": "surgery"})
+        response = client_for(oncologist).get(URL, {"cox": "subtype"})
         assert response.status_code == 200
         assert "has the same value for every patient" in response.content.decode()
+        response = client_for(oncologist).get(URL, {"cox": "surgery"})
+        assert "Nobody was treated: there is nothing to compare." in response.content.decode()
 
     def test_without_covariates_there_is_no_cox_model(self, by_surgery, oncologist):
         assert outcomes_analysis()["cox"] is None
@@ -209,7 +214,7 @@ class TestFigures:
 
 class TestChart:
     def test_the_chart_is_valid_svg_with_its_numbers_at_risk(self, by_surgery, oncologist):
-        html = client_for(oncologist).get(URL).content.decode()
+        html = client_for(oncologist).get(URL, {"show_biased": "on"}).content.decode()
         root = svg_of(html)
         assert root.tag == f"{SVG}svg"
         assert root.get("role") == "img"
@@ -219,7 +224,7 @@ class TestChart:
         assert any(t.startswith("No surgery (n=3") for t in texts)
 
     def test_the_chart_loads_nothing_from_outside(self, by_surgery, oncologist):
-        html = client_for(oncologist).get(URL).content.decode()
+        html = client_for(oncologist).get(URL, {"show_biased": "on"}).content.decode()
         chart = re.search(r"<svg\b.*?</svg>", html, re.S).group(0)
         assert "http://" not in chart.replace("http://www.w3.org", "")
         assert "https://" not in chart
@@ -229,7 +234,7 @@ class TestSynthetic:
     def test_a_synthetic_cohort_is_labelled_synthetic(self, coordinator, oncologist):
         for i in range(3):
             patient(coordinator, i, days=300 + 10 * i, synthetic=True)
-        html = client_for(oncologist).get(URL).content.decode()
+        html = client_for(oncologist).get(URL, {"group_by": "none"}).content.decode()
         assert "Synthetic demo data." in html
         assert "badge-synthetic" in html
         assert "(synthetic demo data)" in svg_of(html).find(f"{SVG}title").text
@@ -238,9 +243,11 @@ class TestSynthetic:
         patient(coordinator, 1, days=300, synthetic=True)
         patient(coordinator, 2, days=400)
         patient(coordinator, 3, days=500)
-        html = client_for(oncologist).get(URL).content.decode()
+        html = client_for(oncologist).get(URL, {"group_by": "none"}).content.decode()
         assert "1 of these 3 patients are synthetic" in html
-        hospital = client_for(oncologist).get(URL, {"cases": "hospital"}).content.decode()
+        hospital = (
+            client_for(oncologist).get(URL, {"cases": "hospital", "group_by": "none"}).content
+        ).decode()
         assert "synthetic" not in svg_of(hospital).find(f"{SVG}title").text
         assert "Mixed data" not in hospital
 

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from evidence.charts_km import default_ticks, km_svg
 from evidence.survival import kaplan_meier
+from outcomes.charts import default_ticks, km_svg
 from tests.survival.freireich import MP_EVENTS, MP_TIMES, PLACEBO_EVENTS, PLACEBO_TIMES
 
 SVG = "{http://www.w3.org/2000/svg}"

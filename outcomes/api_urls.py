@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import outcomes_api
+from outcomes import api as outcomes_api
 
 urlpatterns = [
     path(

@@ -5,13 +5,18 @@ from __future__ import annotations
 import csv
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from evidence import outcomes
+from outcomes import formatting, reports
+from outcomes.export import csv_rows
+from outcomes.forms import OutcomesForm, describe
+from outcomes.labels import AT_MONTHS, DEFAULT_LANDMARK
+from outcomes.methods import METHOD_SOURCES, STANFORD
+from outcomes.similar import similar_patients
 from recurrence import roles
 from recurrence.models import Case
 
@@ -25,22 +30,35 @@ def _check(user) -> None:
 @never_cache
 def outcomes_page(request):
     _check(request.user)
-    form = outcomes.OutcomesForm(request.GET)
+    form = OutcomesForm(request.GET)
     chosen = form.choices()
-    analysis = outcomes.outcomes_analysis(
-        chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox
+    analysis = reports.outcomes_analysis(
+        chosen.filters,
+        chosen.group_by,
+        chosen.endpoint,
+        chosen.cox,
+        landmark=chosen.landmark,
+        naive=chosen.naive,
     )
     context = {
+        "treatment": formatting.treatment_view(analysis["treatment"]),
+        "show_groups": not chosen.treatment or chosen.naive,
         "form": form,
         "ignored": form.ignored(),
-        "chosen": outcomes.describe(chosen),
+        "chosen": describe(chosen),
         "analysis": analysis,
-        "rows": [outcomes.group_row(g) for g in analysis["groups"]],
-        "years": [t // 12 for t in outcomes.AT_MONTHS],
-        "logrank_p": outcomes.p_text(analysis["logrank_p"]),
-        "cox_rows": outcomes.cox_rows(analysis["cox"]),
+        "rows": [formatting.group_row(g) for g in analysis["groups"]],
+        "years": [t // 12 for t in AT_MONTHS],
+        "logrank_p": formatting.p_text(analysis["logrank_p"]),
+        "cox_rows": formatting.cox_rows(analysis["cox"]),
         "csv_query": urlencode(chosen.query(), doseq=True),
         "can_edit_cases": roles.can_edit_cases(request.user),
+        "methods": {
+            "anderson": METHOD_SOURCES["anderson-1983"],
+            "crowley": METHOD_SOURCES["crowley-1977"],
+        },
+        "stanford": STANFORD,
+        "landmark_default": DEFAULT_LANDMARK,
     }
     return render(request, "outcomes/outcomes.html", context)
 
@@ -49,8 +67,8 @@ def outcomes_page(request):
 @never_cache
 def outcomes_csv(request):
     _check(request.user)
-    chosen = outcomes.OutcomesForm(request.GET).choices()
-    rows = outcomes.csv_rows(chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox)
+    chosen = OutcomesForm(request.GET).choices()
+    rows = csv_rows(chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox)
     name = f"outcomes-{chosen.endpoint}-by-{chosen.group_by.replace('_', '-')}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -64,7 +82,6 @@ def similar_chart(request, pk: int):
     """The Kaplan-Meier chart of a case's similar patients, as an SVG image."""
     _check(request.user)
     case = get_object_or_404(Case, pk=pk)
-    chart = outcomes.similar_patients(case, chart=True)["chart"]
-    if not chart:
-        raise Http404("No similar patient with recorded follow-up.")
+    # Always an image: the landmark curves, or one that says why there are none.
+    chart = similar_patients(case, chart=True)["chart"]
     return HttpResponse(chart, content_type="image/svg+xml; charset=utf-8")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import outcomes_views
+from outcomes import views as outcomes_views
 
 urlpatterns = [
     path("", outcomes_views.outcomes_page, name="outcomes"),

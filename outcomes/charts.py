@@ -1,0 +1,260 @@
+"""Kaplan-Meier charts as SVG text, drawn on the server with matplotlib: `km_svg` for the
+Outcomes page, `small_km_svg` for the case page's side panel.
+
+Step curves with shaded 95% confidence bands, tick marks at censoring times, and the
+numbers at risk under the time axis. Each call builds its own Figure (no pyplot state),
+so charts can be drawn from several threads. The SVG keeps its text as text, so it is
+searchable and readable by screen readers, and is the same bytes for the same input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.transforms import blended_transform_factory  # noqa: E402
+
+from evidence.survival import KMResult  # noqa: E402
+from evidence.svg import figure_svg  # noqa: E402
+
+# Okabe-Ito: told apart with the common colour-vision deficiencies, and in print.
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+NICE_STEPS = (1, 2, 3, 6, 12, 24, 36, 60, 120, 240)
+MAX_TICKS = 8
+
+WIDTH = 7.0
+PLOT_HEIGHT = 3.6
+TITLE = 0.4
+LEGEND_ROW = 0.2
+AXIS_BAND = 0.6
+ROW = 0.22
+
+
+def km_svg(
+    results: Sequence[KMResult],
+    *,
+    title: str,
+    time_label: str = "Months",
+    at_risk_times: Sequence[float] | None = None,
+) -> str:
+    """One chart with a curve per result; groups too small to estimate appear in the
+    legend with their message and in the at-risk table, without a curve."""
+    longest = max((t for r in results for t in r.risk_times), default=0.0)
+    ticks = list(at_risk_times) if at_risk_times is not None else default_ticks(longest)
+    x_max = max([longest, *ticks, 1.0])
+
+    table_height = ROW * (len(results) + 1.5)
+    legend_height = LEGEND_ROW * len(results) + 0.1
+    height = TITLE + legend_height + PLOT_HEIGHT + AXIS_BAND + table_height
+    fig = Figure(figsize=(WIDTH, height))
+    FigureCanvasSVG(fig)
+    left, right = 1.6 / WIDTH, 1 - 0.3 / WIDTH
+    bottom = (AXIS_BAND + table_height) / height
+    ax = fig.add_axes((left, bottom, right - left, PLOT_HEIGHT / height))
+
+    for i, result in enumerate(results):
+        colour = COLOURS[i % len(COLOURS)]
+        if not result.estimable:
+            ax.plot([], [], color=colour, label=f"{result.label} (n={result.n}): {result.message}")
+            continue
+        ax.step(
+            result.times,
+            result.survival,
+            where="post",
+            color=colour,
+            linewidth=1.8,
+            label=_legend(result),
+        )
+        ax.fill_between(
+            result.times,
+            result.ci_low,
+            result.ci_high,
+            step="post",
+            color=colour,
+            alpha=0.15,
+            linewidth=0,
+        )
+        if result.censor_times:
+            ax.plot(
+                result.censor_times,
+                result.censor_survival(),
+                linestyle="none",
+                marker="|",
+                markersize=7,
+                markeredgewidth=1.2,
+                color=colour,
+            )
+
+    # A long title starts at the left edge rather than over the axis, so that it fits.
+    fig.text(left if len(title) <= 55 else 0.02, 1 - 0.25 / height, title, fontsize=11, va="center")
+    ax.set_xlabel(time_label)
+    ax.set_ylabel("Survival probability")
+    ax.set_xlim(0, x_max * 1.02)
+    ax.set_ylim(0, 1.03)
+    ax.set_xticks(ticks)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    if results:
+        # Above the plot, where it cannot hide a curve.
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, frameon=False, borderaxespad=0.2
+        )
+
+    _at_risk_table(fig, ax, results, ticks, height, table_height)
+
+    return figure_svg(fig, title)
+
+
+def default_ticks(longest: float) -> list[float]:
+    """Round month steps (6, 12, 24...) covering the follow-up in at most MAX_TICKS steps."""
+    step = next((s for s in NICE_STEPS if longest / s <= MAX_TICKS), NICE_STEPS[-1])
+    count = int(longest // step) + 1
+    return [float(step * i) for i in range(count)]
+
+
+def _legend(result: KMResult) -> str:
+    median = "median not reached" if result.median is None else f"median {result.median:.1f}"
+    return f"{result.label} (n={result.n}, {result.events} events, {median})"
+
+
+def _at_risk_table(fig, ax, results, ticks, height, table_height) -> None:
+    # x in data units, so the counts sit under the ticks; y as a fraction of the figure.
+    under_ticks = blended_transform_factory(ax.transData, fig.transFigure)
+    heading_y = (table_height - ROW * 0.6) / height
+    fig.text(
+        0.02, heading_y, "Number at risk", fontsize=9, fontweight="bold", va="center", gid="at-risk"
+    )
+    for i, result in enumerate(results):
+        y = (table_height - ROW * (i + 1.6)) / height
+        colour = COLOURS[i % len(COLOURS)]
+        fig.text(
+            0.02, y, _short(result.label), va="center", fontsize=8, color=colour, gid=f"at-risk-{i}"
+        )
+        for j, count in enumerate(result.numbers_at_risk(ticks)):
+            ax.text(
+                ticks[j],
+                y,
+                str(count),
+                transform=under_ticks,
+                ha="center",
+                va="center",
+                fontsize=8,
+                gid=f"at-risk-{i}-{j}",
+            )
+
+
+def _short(label: str, limit: int = 20) -> str:
+    """Row labels share the left margin with nothing else only up to about this length."""
+    return label if len(label) <= limit else label[: limit - 1] + "\u2026"
+
+
+def small_km_svg(
+    curves: Sequence[KMResult], *, title: str, time_label: str = "Months from recurrence"
+) -> str:
+    """A Kaplan-Meier chart sized for a side panel (about 360 pixels wide, readable without
+    scaling): the same colours, bands and censoring marks as km_svg,
+    with a shorter legend and the numbers at risk under the axis."""
+
+    longest = max((t for km in curves for t in km.risk_times), default=0.0)
+    ticks = [t for t in default_ticks(longest) if t <= longest] or [0.0]
+    if len(ticks) > 5:
+        ticks = ticks[::2]
+    width, plot, legend, table = 3.8, 2.2, 0.2 * len(curves) + 0.45, 0.18 * (len(curves) + 1) + 0.5
+    height = legend + plot + table
+    fig = Figure(figsize=(width, height))
+    FigureCanvasSVG(fig)
+    left = 0.85 / width
+    ax = fig.add_axes((left, table / height, 1 - left - 0.15 / width, plot / height))
+    for i, km in enumerate(curves):
+        colour = COLOURS[i % len(COLOURS)]
+        if not km.estimable:
+            ax.plot([], [], color=colour, label=f"{km.label} (n={km.n}): too few to estimate")
+            continue
+        ax.step(
+            km.times,
+            km.survival,
+            where="post",
+            color=colour,
+            linewidth=1.6,
+            label=f"{km.label} (n={km.n})",
+        )
+        ax.fill_between(
+            km.times, km.ci_low, km.ci_high, step="post", color=colour, alpha=0.15, linewidth=0
+        )
+        if km.censor_times:
+            ax.plot(
+                km.censor_times,
+                km.censor_survival(),
+                linestyle="none",
+                marker="|",
+                markersize=5,
+                markeredgewidth=1,
+                color=colour,
+            )
+    fig.text(0.02, 1 - 0.17 / height, title, fontsize=8, va="center")
+    ax.set_xlim(0, max([longest, *ticks, 1.0]) * 1.03)
+    ax.set_ylim(0, 1.03)
+    ax.set_xticks(ticks)
+    ax.set_yticks([0, 0.5, 1.0])
+    ax.tick_params(labelsize=7.5)
+    ax.set_xlabel(time_label, fontsize=7.5, labelpad=1)
+    ax.set_ylabel("Survival", fontsize=7.5)
+    ax.grid(True, color="#dddddd", linewidth=0.5)
+    ax.spines[["top", "right"]].set_visible(False)
+    if curves:
+        ax.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            fontsize=7.5,
+            frameon=False,
+            borderaxespad=0.2,
+        )
+    under_ticks = blended_transform_factory(ax.transData, fig.transFigure)
+    fig.text(
+        0.02,
+        (table - 0.62) / height,
+        "At risk",
+        fontsize=7.5,
+        fontweight="bold",
+        va="center",
+        gid="at-risk",
+    )
+    for i, km in enumerate(curves):
+        y = (table - 0.62 - 0.18 * (i + 1)) / height
+        fig.text(
+            0.02,
+            y,
+            km.label,
+            fontsize=7,
+            color=COLOURS[i % len(COLOURS)],
+            va="center",
+            gid=f"at-risk-{i}",
+        )
+        for j, count in enumerate(km.numbers_at_risk(ticks)):
+            ax.text(
+                ticks[j],
+                y,
+                str(count),
+                transform=under_ticks,
+                ha="center",
+                va="center",
+                fontsize=7,
+                gid=f"at-risk-{i}-{j}",
+            )
+    return figure_svg(fig, title)
+
+
+def message_svg(text: str, *, title: str) -> str:
+    """A panel-sized image that says why there is no chart (too few patients), so that the
+    chart's URL always answers with an image."""
+    fig = Figure(figsize=(3.8, 1.2))
+    FigureCanvasSVG(fig)
+    fig.text(0.02, 0.8, title, fontsize=8, va="center")
+    fig.text(0.02, 0.4, text, fontsize=7.5, va="center", wrap=True, gid="message")
+    return figure_svg(fig, title)
