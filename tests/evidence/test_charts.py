@@ -90,7 +90,9 @@ def test_figures_reported_inconsistently_are_marked_with_where_they_stand():
         in (found)
     )
     # Table 1 has every patient of this group alive at 12 months.
-    assert "1-year overall survival, no extrahepatic metastasis (Abstract and Results) \u2020" in found
+    assert (
+        "1-year overall survival, no extrahepatic metastasis (Abstract and Results) \u2020" in found
+    )
     assert any(
         "reported inconsistently" in t for t in texts(study_figures_svg(figures("severance-liver")))
     )

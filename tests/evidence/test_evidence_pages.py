@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from evidence.presentation import quote_text
 from evidence.library import case_evidence
 from evidence.models import Figure, Study
+from evidence.presentation import quote_text
 from tests.pages.helpers import client_for
 
 LIST = "/evidence/"
@@ -241,9 +241,11 @@ class TestEvidencePanel:
         assert 'href="/evidence/soomro-2021/"' in html
         assert 'href="/evidence/khan-2022/"' in html
         assert "randomised trial" in html and "retrospective series" in html
-        assert "this patient&#x27;s group" in html
+        assert 'class="badge badge-patient">this patient\'s group' in html
         assert "90%" in html and "64.5%" in html  # the triple-negative row of soomro-2021
-        assert "Observational: who had surgery was not decided at random." in html
+        assert "Observational: who was treated was not decided at random." in html
+        assert "score" not in html and "fit " in html
+        assert 'class="caveat caveat-immortal_time"' in html
 
     def test_the_figures_of_the_patients_group_come_first_and_the_rest_fold_away(
         self, case_data, coordinator
@@ -257,16 +259,26 @@ class TestEvidencePanel:
                 symptomatic_sites=[],
                 bone_pain=False,
                 ecog=0,
+                workup={"chest_imaging": True, "abdominal_imaging": True},
             ),
             user=coordinator,
         )
         html = self.render(case)
-        liver = html[html.index('href="/evidence/severance-liver/"') :]
-        liver = liver.split('<li class="match">', 1)[0]
+        start = html.index('data-study="severance-liver"') + len('data-study="severance-liver"')
+        liver = html[start:].split("data-study=", 1)[0]
         shown, folded = liver.split("<details", 1)
-        assert "no extrahepatic metastasis (7 patients) [this patient&#x27;s group]" in shown
-        assert "83.3%; p=0.001" in shown
+        solitary = shown[shown.index('data-figures="severance-liver-05"') :]
+        solitary = solitary[: solitary.index("</div>")]
+        assert "no extrahepatic metastasis (7 patients)" in solitary
+        assert "badge-patient" in solitary
+        assert "<dd>83.3%</dd>" in solitary  # no between-group p value on one group's row
+        assert "reported inconsistently" in solitary
         assert "with extrahepatic metastasis" in folded  # still on the page, one click away
+        comparison = html[html.index('data-figures="severance-liver-05 severance-liver-07"') :]
+        assert "p=0.001" in comparison[: comparison.index("</div>")]
+        # Each of the series' inconsistency notes is written once.
+        note = "Table 2 lists 3 of the 6 patients"
+        assert liver.count(note) == 1
 
     def test_it_escapes_the_study_titles(self, stored_case):
         Study.objects.filter(key="fan-2015").update(title="<script>alert(1)</script>")

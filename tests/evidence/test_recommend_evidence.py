@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from evidence_sources import ROOT
+from panel_order import assert_panel_order
 
 LIVER_ONLY = {
     "presentation": "recurrence",
@@ -15,13 +16,30 @@ LIVER_ONLY = {
     "primary_diagnosis_date": "2018-02-01",
     "ecog": 0,
     "sites": [{"site": "liver", "lesions": 1}],
+    "workup": {"chest_imaging": True, "abdominal_imaging": True},
 }
 LOCAL_REGIONAL = {
     "presentation": "recurrence",
     "recurrence_date": "2024-06-10",
     "sites": [{"site": "chest_wall", "lesions": 1}],
 }
-KEYS = ["study", "title", "design", "n", "score", "matched_on", "caveats", "highlights"]
+KEYS = [
+    "study",
+    "title",
+    "design",
+    "n",
+    "randomised",
+    "fit",
+    "candidate",
+    "rules",
+    "interventions",
+    "matched_on",
+    "caveats",
+    "highlights",
+    "cited",
+    "beside",
+    "trial",
+]
 
 
 def recommend(body, *options):
@@ -37,16 +55,37 @@ def recommend(body, *options):
     return completed
 
 
-def test_it_adds_the_matching_evidence_best_first():
+def test_it_adds_the_matching_evidence_in_the_panels_order():
     completed = recommend(LIVER_ONLY, "--evidence")
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
     evidence = result["evidence"]
-    assert evidence[0]["study"] == "severance-liver"
     assert all(list(item) == KEYS for item in evidence)
-    scores = [item["score"] for item in evidence]
-    assert scores == sorted(scores, reverse=True)
+    assert_panel_order(evidence)
     assert "LIVER_RESECTION" in {r["code"] for r in result["recommendations"]}
+    series = next(item for item in evidence if item["study"] == "severance-liver")
+    assert series["candidate"] is True and series["rules"] == ["LIVER_RESECTION"]
+    assert [i["study"] for i in evidence if not i["randomised"]][0] == "severance-liver"
+    codes = {c["code"] for c in series["caveats"]}
+    assert {"no_comparison_group", "selected_patients", "reported_inconsistently"} <= codes
+    solitary = next(h for h in series["highlights"] if h["figure"] == "severance-liver-05")
+    assert solitary == {
+        "figure": "severance-liver-05",
+        "figures": ["severance-liver-05"],
+        "label": "1-year overall survival, no extrahepatic metastasis (7 patients) "
+        "(abstract and results)",
+        "values": ["83.3%"],
+        "this_patient_group": True,
+        "possibly_this_patient_group": False,
+        "inconsistent": True,
+        "note": None,
+    }
+    both = next(
+        h
+        for h in series["highlights"]
+        if h["figures"] == ["severance-liver-05", "severance-liver-07"]
+    )
+    assert both["figure"] is None and both["values"][-1].startswith("p=0.001")
 
 
 def test_it_adds_evidence_to_each_case_of_a_list():
