@@ -64,6 +64,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from recurrence.guideline.conditions import unmet_conditions
 from recurrence.guideline.engine import recommend
 from recurrence.guideline.facts import Facts
 from recurrence.guideline.schema import PRESENTATIONS, SITE_LABELS, SITES
@@ -1076,24 +1077,26 @@ def _weigh_site_pattern(tally: _Tally, ivs: set[str], pop: Population, facts: Fa
 
 
 def _not_candidate(tally: _Tally, ivs: Sequence[str], rules: Sequence[str], facts: Facts) -> None:
+    """One caveat naming, rule by rule, every condition the patient does not meet."""
     conditions: list[dict[str, str]] = []
+    parts = []
     for rule in rules:
-        for condition in _unmet(facts, rule):
+        unmet = _unmet(facts, rule)
+        for condition in unmet:
             if all(c["code"] != condition["code"] for c in conditions):
-                conditions.append({"code": condition["code"], "text": condition["text"]})
-    what = ", ".join(INTERVENTION_LABELS[iv] for iv in ivs)
-    why = "; ".join(c["text"] for c in conditions) or "the guideline rule did not fire"
+                conditions.append(condition)
+        what = ", ".join(INTERVENTION_LABELS[iv] for iv in ivs if intervention_rule(iv) == rule)
+        why = "; ".join(c["text"] for c in unmet) or "the rule did not fire"
+        parts.append(f"for {what} ({rule}): {why}")
     tally.caveat(
         "not_candidate",
-        f"Not a candidate now for {what} ({', '.join(rules)}): {why}.",
+        "Not a candidate now " + ". Nor ".join(parts) + ".",
         conditions=tuple(conditions),
     )
 
 
 def _unmet(facts: Facts, rule: str) -> list[dict[str, str]]:
-    from recurrence.guideline import unmet_conditions
-
-    return list(unmet_conditions(facts, rule))
+    return [{"code": c["code"], "text": c["text"]} for c in unmet_conditions(facts, rule)]
 
 
 def _match_study(

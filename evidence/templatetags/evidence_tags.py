@@ -27,10 +27,13 @@ def site_label(code: str) -> str:
 @register.filter
 def highlight_split(highlights) -> dict[str, list]:
     """The figures of this patient's group (with the comparisons that hold them) are shown at
-    once, the rest behind a disclosure; when none is, the first two are shown. Each entry
+    once, the rest behind a disclosure; when none is, up to two rows that show both groups,
+    or else the first two. Each entry
     carries the figure's note only where the item has not shown that note already."""
     fitting = [h for h in highlights if h.this_patient_group or h.possibly_this_patient_group]
-    shown = fitting or list(highlights[:2])
+    # Otherwise the rows that show both groups (a comparison, a ratio) say most at a glance.
+    both = [h for h in highlights if h.is_comparison or " vs " in h.label][:2]
+    shown = fitting or both or list(highlights[:2])
     more = [h for h in highlights if not any(h is s for s in shown)]
     seen: set[str] = set()
 
