@@ -142,6 +142,28 @@ def counterweights(library: Library, study: Study) -> dict[str, Any] | None:
 # --- labels ----------------------------------------------------------------------------
 
 
+# Short words for each caveat code, where a page has room for a list only (the printed
+# board summary); the evidence panel shows each caveat's text.
+CAVEAT_LABELS = {
+    "not_candidate": "not a candidate now",
+    "selected_patients": "selected patients",
+    "immortal_time": "time zero differs between the groups (immortal time)",
+    "no_comparison_group": "no comparison group",
+    "observational": "observational",
+    "population_differs": "population differs",
+    "reported_inconsistently": "figures reported inconsistently",
+    "same_trial": "same trial as another report",
+    "receptors_incomplete": "receptor status incomplete",
+    "ki67_not_recorded": "Ki-67 not recorded",
+    "size_approximate": "size approximate",
+    "review_only": "review without figures",
+}
+
+
+def caveat_label(code: str) -> str:
+    return CAVEAT_LABELS.get(code, code.replace("_", " "))
+
+
 def design_label(design: str) -> str:
     return DESIGN_LABELS.get(design, design)
 

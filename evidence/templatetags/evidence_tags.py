@@ -15,6 +15,12 @@ def design_label(code: str) -> str:
 
 
 @register.filter
+def caveat_labels(caveats) -> str:
+    """The caveats' short words, each once, for a list with no room for their text."""
+    return "; ".join(dict.fromkeys(presentation.caveat_label(c.code) for c in caveats))
+
+
+@register.filter
 def intervention_label(code: str) -> str:
     return presentation.intervention_label(code)
 
