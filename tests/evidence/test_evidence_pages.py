@@ -9,6 +9,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
+from panel_patients import PATIENTS
 
 from evidence.library import case_evidence
 from evidence.models import Figure, Study
@@ -309,3 +310,40 @@ class TestEvidencePanel:
             halved = self.render(stored_case)
         assert whole.count("data-study=") > halved.count("data-study=") > 0
         assert len(full) == len(half) <= 6
+
+
+class TestPanelOfTheFivePatients:
+    """The panel as the case page renders it, for the patients of the evidence review."""
+
+    def render(self, body):
+        import datetime as dt
+
+        from evidence.matching import load_library, match_evidence
+        from recurrence.guideline import derive_facts, parse_case
+
+        facts = derive_facts(parse_case(body, today=dt.date(2025, 1, 15)))
+        return render_to_string(
+            "evidence/_panel.html", {"evidence": match_evidence(facts, load_library())}
+        )
+
+    def test_a_visceral_crisis_is_listed_under_not_a_candidate_now_only(self):
+        html = self.render(PATIENTS["visceral-crisis-four-organs"])
+        assert "Not a candidate now" in html and "evidence-section-candidate" not in html
+        assert html.count('class="caveat caveat-not_candidate"') == html.count("data-study=")
+        assert "badge-patient" not in html
+        assert "visceral crisis (rapidly progressive" in html
+
+    def test_the_triple_negative_patient_reads_the_trials_beside_soomro(self):
+        html = self.render(PATIENTS["triple-negative-de-novo-controlled"])
+        candidates = html.split("evidence-section-not-candidate")[0]
+        studies = re.findall(r'data-study="([a-z0-9-]+)"', candidates)
+        assert studies[studies.index("reinhorn-2021") + 1] == "soomro-2021"
+        assert "Read beside the randomised result on the same question" in html
+        assert 'class="caveat caveat-immortal_time"' in html
+        assert 'class="caveat caveat-same_trial"' in html
+
+    @pytest.mark.parametrize("name", PATIENTS)
+    def test_no_quotation_markup_and_no_score_on_any_panel(self, name):
+        html = self.render(PATIENTS[name])
+        assert "$" not in html and "score" not in html
+        assert "fit " in html

@@ -9,6 +9,7 @@ import sys
 
 from evidence_sources import ROOT
 from panel_order import assert_panel_order
+from panel_patients import PATIENTS
 
 LIVER_ONLY = {
     "presentation": "recurrence",
@@ -106,3 +107,39 @@ def test_a_refused_case_gets_errors_and_no_evidence():
     completed = recommend({**LIVER_ONLY, "sites": []}, "--evidence")
     assert completed.returncode == 2
     assert "evidence" not in json.loads(completed.stderr)
+
+
+def test_the_five_patients_of_the_panel_from_the_command_line():
+    completed = recommend(list(PATIENTS.values()), "--evidence")
+    assert completed.returncode == 0, completed.stderr
+    results = dict(zip(PATIENTS, json.loads(completed.stdout), strict=True))
+    for result in results.values():
+        assert_panel_order(result["evidence"])
+        for item in result["evidence"]:
+            codes = [c["code"] for c in item["caveats"]]
+            assert ("not_candidate" in codes) is (not item["candidate"])
+            if not item["candidate"]:
+                assert not any(h["this_patient_group"] for h in item["highlights"])
+
+    def items(name):
+        return {i["study"]: i for i in results[name]["evidence"]}
+
+    liver = items("solitary-liver")["severance-liver"]
+    assert liver["candidate"] and liver["rules"] == ["LIVER_RESECTION"]
+
+    crisis = results["visceral-crisis-four-organs"]["evidence"]
+    assert crisis and not any(i["candidate"] for i in crisis)
+    assert all("visceral crisis" in i["caveats"][0]["text"] for i in crisis)
+
+    controlled = results["triple-negative-de-novo-controlled"]["evidence"]
+    keys = [i["study"] for i in controlled]
+    assert keys[keys.index("reinhorn-2021") + 1] == "soomro-2021"
+    assert items("triple-negative-de-novo-controlled")["soomro-2021"]["beside"] == ["reinhorn-2021"]
+
+    progressing = items("triple-negative-de-novo-progressing")
+    assert not progressing["soomro-2021"]["candidate"]
+    assert progressing["fan-2015"]["candidate"]
+
+    bone = items("bone-only")
+    assert set(bone) == {"pockaj-2010", "palma-2020", "chmura-2022"}
+    assert all(i["candidate"] for i in bone.values())
