@@ -347,3 +347,11 @@ class TestPanelOfTheFivePatients:
         html = self.render(PATIENTS[name])
         assert "$" not in html and "score" not in html
         assert "fit " in html
+
+
+def test_a_study_page_names_its_trial_its_other_report_and_its_own_caveats(oncologist):
+    client = client_for(oncologist)
+    soran = client.get(detail("soran-2021")).content.decode()
+    assert "MF07-01" in soran and 'href="/evidence/soran-2018/"' in soran
+    soomro = client.get(detail("soomro-2021")).content.decode()
+    assert "immortal time" in soomro and "caveat-selected_patients" in soomro
