@@ -24,6 +24,23 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def evidence_library(transactional_db):
+    """The library as its data migrations store it (an earlier transactional test may have
+    emptied every table)."""
+    import importlib
+
+    from django.apps import apps
+
+    from evidence.models import Study
+
+    if not Study.objects.exists():
+        importlib.import_module("evidence.migrations.0002_library_data").load(apps, None)
+        importlib.import_module(
+            "evidence.migrations.0004_study_trial_caveats_figure_framing"
+        ).forward(apps, None)
+
+
 def signed_in(browser, live_server, user):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/accounts/login/")
@@ -42,7 +59,7 @@ def stored(body, number, user):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_evidence_panels_of_a_visceral_crisis_and_a_triple_negative_patient(
-    browser, live_server, coordinator, oncologist, artifacts_dir
+    browser, live_server, evidence_library, coordinator, oncologist, artifacts_dir
 ):
     crisis = stored(VISCERAL_CRISIS_FOUR_ORGANS, "MBC-0101", coordinator)
     triple = stored(TRIPLE_NEGATIVE_DE_NOVO_CONTROLLED, "MBC-0102", coordinator)
