@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from evidence import presentation
 from evidence.forms import SITE_CHOICES
 from evidence.library import case_evidence, library_from_db
-from evidence.matching import DESIGN_LABELS, INTERVENTION_LABELS
+from evidence.matching import CAVEAT_CODES, DESIGN_LABELS, INTERVENTION_LABELS
 from recurrence.api import AnyRole, visible_cases
 from recurrence.api_docs import Errors
 from recurrence.models import Case
@@ -141,8 +141,43 @@ class StudyDetailOut(StudyOut):
 
 
 class _Highlight(serializers.Serializer):
+    figure = serializers.CharField(
+        allow_null=True, help_text="the figure's id; null on a comparison of two figures"
+    )
+    figures = serializers.ListField(
+        child=serializers.CharField(), help_text="[figure], or the two figures compared"
+    )
     label = serializers.CharField()
     values = serializers.ListField(child=serializers.CharField())
+    this_patient_group = serializers.BooleanField()
+    possibly_this_patient_group = serializers.BooleanField()
+    inconsistent = serializers.BooleanField(help_text="the source reports it inconsistently")
+    note = serializers.CharField(allow_null=True)
+
+
+class _Condition(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class _Caveat(serializers.Serializer):
+    code = serializers.ChoiceField(choices=list(CAVEAT_CODES))
+    text = serializers.CharField()
+    conditions = _Condition(
+        many=True, required=False, help_text="not_candidate: the rule's unmet conditions"
+    )
+    figures = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="reported_inconsistently"
+    )
+    studies = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="same_trial: the other reports"
+    )
+
+
+class _Cited(serializers.Serializer):
+    intervention = serializers.CharField()
+    label = serializers.CharField()
+    works = serializers.ListField(child=serializers.CharField())
 
 
 class MatchOut(serializers.Serializer):
@@ -150,10 +185,27 @@ class MatchOut(serializers.Serializer):
     title = serializers.CharField()
     design = serializers.CharField()
     n = serializers.IntegerField(allow_null=True)
-    score = serializers.IntegerField()
+    randomised = serializers.BooleanField(
+        help_text="a randomised trial or a pooled analysis of randomised trials only"
+    )
+    fit = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        help_text="how closely the patient fits the study's population (not evidence strength)",
+    )
+    candidate = serializers.BooleanField(
+        help_text="the guideline rule offering the study's intervention fired for the patient"
+    )
+    rules = serializers.ListField(child=serializers.CharField(), help_text="the deciding rules")
+    interventions = serializers.ListField(child=serializers.CharField())
     matched_on = serializers.ListField(child=serializers.CharField())
-    caveats = serializers.ListField(child=serializers.CharField())
+    caveats = _Caveat(many=True)
     highlights = _Highlight(many=True)
+    cited = _Cited(many=True)
+    beside = serializers.ListField(
+        child=serializers.CharField(), help_text="the item shown side by side with this one"
+    )
+    trial = serializers.CharField(allow_null=True)
 
 
 # --- views -------------------------------------------------------------------------------
@@ -202,7 +254,8 @@ class StudyDetail(APIView):
 
 
 class CaseEvidence(APIView):
-    """The studies that fit the stored case, best first, with why and where they do not."""
+    """The studies that fit the stored case in the panel's order (candidates first, randomised
+    evidence first), with why, caveats and the figures for the patient."""
 
     permission_classes = [AnyRole]
 

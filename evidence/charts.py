@@ -212,8 +212,11 @@ class _BarPanel:
         positions, labels = [], []
         for group in self.groups.values():
             start = y
+            # A p value for the difference between groups is written only on a row that
+            # shows more than one group; a single group's rate is drawn without it.
+            both = len(group) > 1
             for figure in group:
-                self._bar(ax, figure, y + 0.5, arms, x_max)
+                self._bar(ax, figure, y + 0.5, arms, x_max, with_p=both)
                 y += 1
             positions.append((start + y) / 2)
             labels.append(_wrap(_group_label(group)))
@@ -224,7 +227,9 @@ class _BarPanel:
         ax.set_xlabel(self.axis_label, fontsize=FONT + 1)
         _tidy(ax)
 
-    def _bar(self, ax, figure: Figure, y: float, arms: list[str], x_max: float) -> None:
+    def _bar(
+        self, ax, figure: Figure, y: float, arms: list[str], x_max: float, with_p: bool
+    ) -> None:
         value = float(figure.value)
         colour = _colour(arms, figure.arm or ALL_PATIENTS)
         ax.barh(
@@ -252,7 +257,7 @@ class _BarPanel:
         ax.text(
             right + x_max * 0.012,
             y,
-            _value_text(figure),
+            _value_text(figure, with_p),
             va="center",
             fontsize=FONT,
             clip_on=False,
@@ -372,12 +377,12 @@ def _ratio_label(figure: Figure) -> str:
     return label
 
 
-def _value_text(figure: Figure) -> str:
+def _value_text(figure: Figure, with_p: bool = True) -> str:
     text = f"{figure.value}%" if figure.unit == "percent" else str(figure.value)
     if figure.ci_low is not None and figure.ci_high is not None:
         level = f"{figure.ci_level}% CI " if figure.ci_level else "CI "
         text += f" ({level}{figure.ci_low}\u2013{figure.ci_high})"
-    if figure.p_value:
+    if figure.p_value and with_p:
         p = figure.p_value
         text += f", p{p}" if p[0] in "<>=" else f", p={p}"
     return text

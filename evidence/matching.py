@@ -15,24 +15,42 @@ An isolated local-regional recurrence gets nothing: every study in the library i
 stage IV disease. For primary tumour surgery the randomised trials share the observational
 studies' condition, so they are always listed beside them.
 
-Score (an integer; the parts are named in `matched_on` and `caveats`):
+Each item carries `candidate`: whether the guideline rule that offers its intervention fired
+for the patient (LIVER_RESECTION for liver resection, PRIMARY_TUMOUR_SURGERY for primary
+tumour surgery, SURGERY_LIMITED_METASTATIC for every other intervention; a study of several
+interventions when any of them fired). A study that is not a candidate is still listed, with
+a not_candidate caveat naming each condition of the rule the patient does not meet (from
+recurrence.guideline.unmet_conditions), and none of its figures is marked as the patient's
+group.
 
-    intervention          +40 surgery of the primary or of a site the patient has;
-                          +30 metastasis-directed therapy (the best applicable one counts)
-    presentation          +10 the study's presentation (de novo / recurrence) is the patient's
-    disease control       +10 the study requires systemic disease control and the patient has it
-    site pattern          +10 every distant site of the patient is one the study operates on;
+Fit (0-100): how closely the patient fits the study's population and intervention, the
+points below as a share of the most a study can get (80). It is not a measure of the
+strength of the evidence; the design says that.
+
+    intervention          40 surgery of the primary or of a site the patient has;
+                          30 metastasis-directed therapy (the best applicable one counts)
+    presentation          10 the study's presentation (de novo / recurrence) is the patient's
+    disease control       10 the study requires systemic disease control and the patient has it
+    site pattern          10 every distant site of the patient is one the study operates on;
                           for metastasis-directed therapy, lesion count within the study's limit
-    subgroup              +5  the study reports a subgroup that fits the patient
-    general condition     +5  the study asks for good general condition and ECOG is 0-1
-    figures               +10 the study reports outcome figures
-    design                +15 randomised trial, +12 meta-analysis, +10 systematic review,
-                          +8 registry, +5 retrospective series, +2 review
-    other cancers         -10 the study is not limited to breast cancer
+    subgroup               5 the study reports a subgroup that fits the patient
+    general condition      5 the study asks for good general condition and ECOG is 0-1
+    other cancers        -10 the study is not limited to breast cancer
 
-Where the patient differs from the study population nothing is added and a caveat says
-how ("study: de novo stage IV after systemic disease control; this patient: recurrence").
-Matches are ordered by score, highest first, then by study key.
+Where the patient differs from the study population nothing is added and a
+population_differs caveat says how ("study: de novo stage IV after systemic disease control;
+this patient: recurrence").
+
+Order: candidates first; within each, randomised evidence (trials and pooled analyses of
+trials) before the rest, then by fit, then by key. Reports of one trial are adjacent, each
+with a same_trial caveat. The randomised item and the observational comparison that answer
+the same question best (the patient's subgroup in both, when both report it) stand side by
+side, each naming the other in `beside`: the randomised one last of the randomised items, the
+observational one first after them.
+
+Highlights: one per figure shown, with that figure's values only; a p value for the difference
+between two groups goes on a separate comparison entry (`figure` None, `figures` [a, b]) that
+shows both groups.
 """
 
 from __future__ import annotations
@@ -46,6 +64,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from recurrence.guideline.conditions import unmet_conditions
+from recurrence.guideline.engine import recommend
 from recurrence.guideline.facts import Facts
 from recurrence.guideline.schema import PRESENTATIONS, SITE_LABELS, SITES
 
@@ -159,6 +179,22 @@ SUBGROUP_VALUES: dict[str, tuple[str, ...]] = {
     "her2": ("positive", "negative"),
     "site_pattern": SITE_PATTERNS,
 }
+# Stable codes of the caveats an evidence item carries. The first two may be written in a
+# study's row (its own limits, from the source); the matching derives the others.
+STUDY_CAVEAT_CODES = ("selected_patients", "immortal_time")
+CAVEAT_CODES = (
+    "not_candidate",
+    *STUDY_CAVEAT_CODES,
+    "no_comparison_group",
+    "observational",
+    "population_differs",
+    "reported_inconsistently",
+    "same_trial",
+    "receptors_incomplete",
+    "ki67_not_recorded",
+    "size_approximate",
+    "review_only",
+)
 SOURCES = ("soomro-2021", "severance-liver", "pockaj-2010", "literature-facts")
 PRESENTATION_LABELS = {"de_novo_stage_iv": "de novo stage IV", "recurrence": "recurrence"}
 
@@ -169,16 +205,8 @@ W_DISEASE_CONTROL = 10
 W_SITE_PATTERN = 10
 W_SUBGROUP = 5
 W_CONDITION = 5
-W_FIGURES = 10
 W_OTHER_CANCERS = -10
-DESIGN_POINTS = {
-    "randomised_trial": 15,
-    "meta_analysis": 12,
-    "systematic_review": 10,
-    "registry": 8,
-    "retrospective_series": 5,
-    "review": 2,
-}
+FIT_MAX = W_SURGERY + W_PRESENTATION + W_DISEASE_CONTROL + W_SITE_PATTERN + W_SUBGROUP + W_CONDITION
 
 
 class LibraryError(ValueError):
@@ -201,6 +229,32 @@ class Arm:
     name: str
     n: int | None
     description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Caveat:
+    """A reason to read a study's figures with care, with a stable code (CAVEAT_CODES).
+
+    `conditions` are the unmet conditions of a not_candidate caveat ({"code", "text"} as the
+    guideline engine gives them), `figures` the figure ids a reported_inconsistently caveat
+    is about, `studies` the other reports of a same_trial caveat.
+    """
+
+    code: str
+    text: str
+    conditions: tuple[dict[str, str], ...] = ()
+    figures: tuple[str, ...] = ()
+    studies: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "text": self.text}
+        if self.conditions:
+            out["conditions"] = [dict(c) for c in self.conditions]
+        if self.figures:
+            out["figures"] = list(self.figures)
+        if self.studies:
+            out["studies"] = list(self.studies)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +289,8 @@ class Study:
     interventions: tuple[str, ...]
     source: str
     related: tuple[str, ...]
+    trial: str | None
+    caveats: tuple[Caveat, ...]
     summary: str
 
 
@@ -361,6 +417,25 @@ def _check(condition: bool, message: str, field: str | None = None) -> None:
         raise LibraryError(message, field)
 
 
+def _study_caveats(rows: Any, where: str) -> tuple[Caveat, ...]:
+    _check(isinstance(rows, list), f"{where}: caveats must be a list", "caveats")
+    caveats = []
+    for row in rows:
+        _check(
+            isinstance(row, dict) and set(row) == {"code", "text"},
+            f"{where}: a caveat is {{code, text}}",
+            "caveats",
+        )
+        _check(
+            row["code"] in STUDY_CAVEAT_CODES,
+            f"{where}: caveat code {row['code']!r} is not one of {', '.join(STUDY_CAVEAT_CODES)}",
+            "caveats",
+        )
+        _check(bool(str(row["text"]).strip()), f"{where}: caveat without text", "caveats")
+        caveats.append(Caveat(code=row["code"], text=str(row["text"])))
+    return tuple(caveats)
+
+
 def _load_studies(rows: list[dict[str, Any]]) -> dict[str, Study]:
     studies: dict[str, Study] = {}
     for row in rows:
@@ -383,6 +458,7 @@ def _load_studies(rows: list[dict[str, Any]]) -> dict[str, Study]:
             population=population,
             interventions=tuple(row.get("interventions", ())),
             related=tuple(row.get("related", ())),
+            caveats=_study_caveats(row.get("caveats"), where),
         )
         _check(key not in studies, f"{where}: duplicate key", "key")
         _check(study.design in DESIGNS, f"{where}: unknown design {study.design!r}", "design")
@@ -531,26 +607,86 @@ def library_from_rows(
 
 # --- matching ----------------------------------------------------------------------------
 
+# The guideline rule that offers each intervention (ruleset 2.0): a study's patient is a
+# candidate for it when that rule fired.
+INTERVENTION_RULES = {
+    "liver_resection": "LIVER_RESECTION",
+    "primary_tumour_surgery": "PRIMARY_TUMOUR_SURGERY",
+}
+DEFAULT_RULE = "SURGERY_LIMITED_METASTATIC"
+
+
+def intervention_rule(intervention: str) -> str:
+    return INTERVENTION_RULES.get(intervention, DEFAULT_RULE)
+
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
+    """One figure of a study shown for a patient, or a comparison of two of them.
+
+    A figure's highlight has `figure` (its id) and that figure's values only. A comparison
+    has `figure` None and `figures` [a, b]: it shows both groups' values and the p value
+    the source gives for the difference between them, which no single figure's row shows.
+    """
+
+    figure: str | None
+    figures: tuple[str, ...]
     label: str
     values: list[str]
+    this_patient_group: bool = False
+    possibly_this_patient_group: bool = False
+    inconsistent: bool = False
+    note: str | None = None
+
+    @property
+    def is_comparison(self) -> bool:
+        return self.figure is None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "values": list(self.values)}
+        return {
+            "figure": self.figure,
+            "figures": list(self.figures),
+            "label": self.label,
+            "values": list(self.values),
+            "this_patient_group": self.this_patient_group,
+            "possibly_this_patient_group": self.possibly_this_patient_group,
+            "inconsistent": self.inconsistent,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True, slots=True)
+class CitedWorks:
+    """The works a review cites on one intervention (the library holds no figures of them)."""
+
+    intervention: str
+    label: str
+    works: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"intervention": self.intervention, "label": self.label, "works": list(self.works)}
+
+
+@dataclass(slots=True)
 class Match:
     study: str
     title: str
     design: str
     n: int | None
-    score: int
+    randomised: bool
+    fit: int
+    candidate: bool
+    rules: list[str]
+    interventions: list[str]
     matched_on: list[str]
-    caveats: list[str]
+    caveats: list[Caveat]
     highlights: list[Highlight]
+    cited: list[CitedWorks] = dataclasses.field(default_factory=list)
+    beside: list[str] = dataclasses.field(default_factory=list)
+    trial: str | None = None
+
+    def caveat(self, code: str) -> Caveat | None:
+        return next((c for c in self.caveats if c.code == code), None)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -558,10 +694,17 @@ class Match:
             "title": self.title,
             "design": self.design,
             "n": self.n,
-            "score": self.score,
+            "randomised": self.randomised,
+            "fit": self.fit,
+            "candidate": self.candidate,
+            "rules": list(self.rules),
+            "interventions": list(self.interventions),
             "matched_on": list(self.matched_on),
-            "caveats": list(self.caveats),
+            "caveats": [c.as_dict() for c in self.caveats],
             "highlights": [h.as_dict() for h in self.highlights],
+            "cited": [c.as_dict() for c in self.cited],
+            "beside": list(self.beside),
+            "trial": self.trial,
         }
 
 
@@ -641,7 +784,7 @@ def _time_words(months: int) -> str:
     return f"{months // 12}-year" if months % 12 == 0 else f"{months}-month"
 
 
-def _figure_label(figure: Figure) -> str:
+def _figure_label(figure: Figure, with_subgroup: bool = True) -> str:
     endpoint = ENDPOINT_LABELS[figure.endpoint]
     if figure.measure == "rate" and figure.time_months is not None:
         label = f"{_time_words(figure.time_months)} {endpoint}"
@@ -657,7 +800,7 @@ def _figure_label(figure: Figure) -> str:
     if figure.comparison:
         label += f" ({figure.comparison})"
     label = label[0].upper() + label[1:]
-    if figure.subgroup is not None:
+    if with_subgroup and figure.subgroup is not None:
         label += f", {figure.subgroup.label}"
         if figure.n is not None:
             label += f" ({figure.n} patients)"
@@ -684,80 +827,159 @@ def _p_words(p_value: str) -> str:
 
 @dataclass(slots=True)
 class _Tally:
-    """Score, reasons and caveats of one study as they are added up."""
+    """Fit points, reasons and caveats of one study as they are added up."""
 
-    score: int = 0
+    points: int = 0
     matched_on: list[str] = dataclasses.field(default_factory=list)
-    caveats: list[str] = dataclasses.field(default_factory=list)
+    caveats: list[Caveat] = dataclasses.field(default_factory=list)
 
     def add(self, points: int, reason: str) -> None:
-        self.score += points
+        self.points += points
         self.matched_on.append(reason)
 
-    def caveat(self, text: str) -> None:
-        if text not in self.caveats:
-            self.caveats.append(text)
+    def caveat(self, code: str, text: str, **extra: Any) -> None:
+        # A caveat the item already carries is not repeated.
+        if not any(c.code == code and c.text == text for c in self.caveats):
+            self.caveats.append(Caveat(code=code, text=text, **extra))
+
+    @property
+    def fit(self) -> int:
+        return max(0, min(100, round(self.points * 100 / FIT_MAX)))
 
 
-def _highlights(
-    study: Study, figures: Sequence[Figure], facts: Facts, tally: _Tally
-) -> tuple[list[Highlight], list[str]]:
-    """The study's figures for this patient, grouped per endpoint and time point.
+@dataclass(slots=True)
+class _Shown:
+    """The figures of a study shown for a patient, and how each fits the patient."""
 
-    Returns the highlights and the labels of the subgroups that fit; notes of figures that
-    the source reports inconsistently become caveats of the tally.
-    """
-    groups: dict[tuple[Any, ...], list[Figure]] = {}
-    fit_of: dict[tuple[Any, ...], str] = {}
+    figures: list[Figure]
+    fit_of: dict[str, str]
+
+    def fitting_subgroups(self) -> set[tuple[str, str]]:
+        return {
+            (f.subgroup.kind, f.subgroup.value)
+            for f in self.figures
+            if f.subgroup is not None and self.fit_of[f.id] == FITS
+        }
+
+
+def _shown_figures(figures: Sequence[Figure], facts: Facts) -> _Shown:
+    """The figures to show, those of the patient's subgroup first (then in the file's order)."""
+    chosen: list[Figure] = []
+    fit_of: dict[str, str] = {}
     for figure in figures:
         if figure.highlight == "never":
             continue
         fit = NO if figure.subgroup is None else subgroup_fit(figure.subgroup, facts)
         if figure.highlight == "if_subgroup_fits" and fit not in (FITS, POSSIBLE):
             continue
-        sub = figure.subgroup
-        key = (
-            figure.endpoint,
-            figure.measure,
-            figure.time_months,
-            figure.comparison,
-            None if sub is None else (sub.kind, sub.value),
-            figure.location,
-        )
-        groups.setdefault(key, []).append(figure)
-        fit_of[key] = fit
+        chosen.append(figure)
+        fit_of[figure.id] = fit
+    chosen.sort(key=lambda f: fit_of[f.id] not in (FITS, POSSIBLE))
+    return _Shown(chosen, fit_of)
 
+
+def _comparison_sets(study: Study, figures: Sequence[Figure]) -> list[list[Figure]]:
+    """Figures of one study that share a between-group p value: the same endpoint, measure,
+    time point and place in the source, and one p value for them together (a ratio carries
+    its own p value and is left out)."""
+    groups: dict[tuple[Any, ...], list[Figure]] = {}
+    for f in figures:
+        if f.p_value is None or f.comparison is not None:
+            continue
+        key = (f.endpoint, f.measure, f.time_months, f.location, f.p_value, f.p_quote or f.quote)
+        groups.setdefault(key, []).append(f)
+    return [group for group in groups.values() if len(group) >= 2]
+
+
+def _group_words(figure: Figure, differs_by_arm: bool) -> str:
+    if differs_by_arm:
+        return figure.arm or "all patients"
+    return figure.subgroup.label if figure.subgroup is not None else "all patients"
+
+
+def _comparison_highlight(
+    group: Sequence[Figure], fit_of: dict[str, str], candidate: bool
+) -> Highlight:
+    first = group[0]
+    differs_by_arm = len({f.arm for f in group}) > 1
+    same_subgroup = len({None if f.subgroup is None else f.subgroup.value for f in group}) == 1
+    label = _figure_label(first, with_subgroup=differs_by_arm and same_subgroup)
+    sides = [_group_words(f, differs_by_arm) for f in group]
+    label += ": " + " vs ".join(sides)
+    if any(f.inconsistent for f in group):
+        label += f" ({first.location.lower()})"
+    values = [f"{side}: {_figure_value(f)}" for side, f in zip(sides, group, strict=True)]
+    values.append(f"{_p_words(first.p_value or '')} for the difference between the groups")
+    return Highlight(
+        figure=None,
+        figures=tuple(f.id for f in group),
+        label=label,
+        values=values,
+        this_patient_group=candidate and all(fit_of.get(f.id) == FITS for f in group),
+        inconsistent=any(f.inconsistent for f in group),
+    )
+
+
+def _highlights(
+    study: Study, figures: Sequence[Figure], facts: Facts, candidate: bool, tally: _Tally
+) -> tuple[list[Highlight], _Shown]:
+    """One highlight per figure shown, each comparison after the last of its figures.
+
+    Notes of figures the source reports inconsistently become one caveat per note.
+    """
+    shown = _shown_figures(figures, facts)
     several_arms = len(study.arms) > 1
-    patient_first = sorted(groups, key=lambda k: fit_of[k] not in (FITS, POSSIBLE))
+    comparisons = [
+        group
+        for group in _comparison_sets(study, figures)
+        if any(f.id in shown.fit_of for f in group) and all(f.highlight != "never" for f in group)
+    ]
+    fit_of = dict(shown.fit_of)
+    for group in comparisons:
+        for f in group:
+            fit_of.setdefault(f.id, NO if f.subgroup is None else subgroup_fit(f.subgroup, facts))
+
     highlights: list[Highlight] = []
-    fitting: list[str] = []
-    for key in patient_first:
-        group = groups[key]
-        first = group[0]
-        label = _figure_label(first)
-        if any(f.inconsistent for f in group):
-            label += f" ({first.location.lower()})"
-        if fit_of[key] == FITS:
-            label += " [this patient's group]"
-        elif fit_of[key] == POSSIBLE:
-            label += " [may be this patient's group]"
-        sub = first.subgroup
-        if fit_of[key] in (FITS, POSSIBLE) and sub is not None and sub.label not in fitting:
-            fitting.append(sub.label)
-        values = [
-            f"{f.arm}: {_figure_value(f)}" if several_arms and f.arm else _figure_value(f)
-            for f in group
-        ]
-        p_values = dict.fromkeys(f.p_value for f in group if f.p_value)
-        values.extend(_p_words(p) for p in p_values)
-        for note in dict.fromkeys(f.note for f in group if f.note):
-            if any(f.inconsistent and f.note == note for f in group):
-                values.append(f"reported inconsistently: {note}")
-                tally.caveat(f"Reported inconsistently in the source: {note}")
-            else:
-                values.append(f"note: {note}")
-        highlights.append(Highlight(label=label, values=values))
-    return highlights, fitting
+    placed: set[str] = set()
+    pending = list(comparisons)
+    inconsistent_notes: dict[str, list[str]] = {}
+    for f in shown.figures:
+        fit = shown.fit_of[f.id]
+        label = _figure_label(f)
+        if f.inconsistent:
+            label += f" ({f.location.lower()})"
+            inconsistent_notes.setdefault(f.note or "", []).append(f.id)
+        value = _figure_value(f)
+        values = [f"{f.arm}: {value}" if several_arms and f.arm else value]
+        if f.comparison is not None and f.p_value:
+            values.append(_p_words(f.p_value))  # a ratio's row shows both groups
+        highlights.append(
+            Highlight(
+                figure=f.id,
+                figures=(f.id,),
+                label=label,
+                values=values,
+                this_patient_group=candidate and fit == FITS,
+                possibly_this_patient_group=candidate and fit == POSSIBLE,
+                inconsistent=f.inconsistent,
+                note=None if f.inconsistent else f.note,
+            )
+        )
+        placed.add(f.id)
+        for group in list(pending):
+            if all(g.id in placed or g.id not in shown.fit_of for g in group):
+                highlights.append(_comparison_highlight(group, fit_of, candidate))
+                pending.remove(group)
+                for g in group:
+                    if g.inconsistent and g.id not in shown.fit_of:
+                        inconsistent_notes.setdefault(g.note or "", []).append(g.id)
+    for note, ids in inconsistent_notes.items():
+        tally.caveat(
+            "reported_inconsistently",
+            f"Reported inconsistently in the source: {note}",
+            figures=tuple(ids),
+        )
+    return highlights, shown
 
 
 def _applicable_interventions(study: Study, facts: Facts) -> list[tuple[str, int, str]]:
@@ -781,6 +1003,10 @@ def _applicable_interventions(study: Study, facts: Facts) -> list[tuple[str, int
     return found
 
 
+def _differs(tally: _Tally, text: str) -> None:
+    tally.caveat("population_differs", text)
+
+
 def _weigh_population(tally: _Tally, pop: Population, facts: Facts) -> None:
     case = facts.case
     here = PRESENTATION_LABELS[case.presentation]
@@ -791,7 +1017,7 @@ def _weigh_population(tally: _Tally, pop: Population, facts: Facts) -> None:
             there = _presentation_words(pop.presentation)
             if pop.requires_disease_control:
                 there += " after systemic disease control"
-            tally.caveat(f"study: {there}; this patient: {here}")
+            _differs(tally, f"study: {there}; this patient: {here}")
 
     controlled = case.systemic_disease_controlled
     if pop.requires_disease_control:
@@ -801,16 +1027,17 @@ def _weigh_population(tally: _Tally, pop: Population, facts: Facts) -> None:
             )
         else:
             state = "not controlled" if controlled is False else "control not recorded"
-            tally.caveat(f"study: {pop.disease_control}; this patient: systemic disease {state}")
+            _differs(tally, f"study: {pop.disease_control}; this patient: systemic disease {state}")
     if pop.treatment_naive and controlled:
-        tally.caveat(
+        _differs(
+            tally,
             "study: surgery before any systemic therapy; this patient: systemic disease "
-            "already controlled by systemic therapy"
+            "already controlled by systemic therapy",
         )
     if pop.primary_in_situ is False and case.primary_in_situ:
-        tally.caveat("study: primary tumour controlled; this patient: primary tumour in place")
+        _differs(tally, "study: primary tumour controlled; this patient: primary tumour in place")
     if pop.age_max is not None and case.age is not None and case.age > pop.age_max:
-        tally.caveat(f"study: age {pop.age_max} or younger; this patient: {case.age}")
+        _differs(tally, f"study: age {pop.age_max} or younger; this patient: {case.age}")
     if pop.good_general_condition:
         if case.ecog is not None and case.ecog <= 1:
             tally.add(W_CONDITION, f"good general condition (ECOG {case.ecog})")
@@ -818,10 +1045,10 @@ def _weigh_population(tally: _Tally, pop: Population, facts: Facts) -> None:
             state = (
                 f"ECOG {case.ecog}" if case.ecog is not None else "performance status not recorded"
             )
-            tally.caveat(f"study: good general condition; this patient: {state}")
+            _differs(tally, f"study: good general condition; this patient: {state}")
     if not pop.breast_cancer_only:
-        tally.score += W_OTHER_CANCERS
-        tally.caveat(f"study: not limited to breast cancer ({pop.other.rstrip('.')})")
+        tally.points += W_OTHER_CANCERS
+        _differs(tally, f"study: not limited to breast cancer ({pop.other.rstrip('.')})")
 
 
 def _weigh_site_pattern(tally: _Tally, ivs: set[str], pop: Population, facts: Facts) -> None:
@@ -831,7 +1058,7 @@ def _weigh_site_pattern(tally: _Tally, ivs: set[str], pop: Population, facts: Fa
     others = [s for s in facts.distant_sites if s not in targets]
     if surgery and others:
         done = ", ".join(INTERVENTION_LABELS[iv] for iv in surgery)
-        tally.caveat(f"study: {done}; this patient also has {_site_words(others)} disease")
+        _differs(tally, f"study: {done}; this patient also has {_site_words(others)} disease")
     elif len(operated) == 1:
         tally.add(W_SITE_PATTERN, f"{_site_words(operated)} the only site of distant disease")
     elif operated:
@@ -844,68 +1071,125 @@ def _weigh_site_pattern(tally: _Tally, ivs: set[str], pop: Population, facts: Fa
             count = _count(lesions, "metastasis", "metastases")
             tally.add(W_SITE_PATTERN, f"{count}, within the study's limit of {pop.max_metastases}")
         else:
-            tally.caveat(f"study: up to {pop.max_metastases} metastases; this patient: {lesions}")
+            _differs(
+                tally, f"study: up to {pop.max_metastases} metastases; this patient: {lesions}"
+            )
+
+
+def _not_candidate(tally: _Tally, ivs: Sequence[str], rules: Sequence[str], facts: Facts) -> None:
+    """One caveat naming, rule by rule, every condition the patient does not meet."""
+    conditions: list[dict[str, str]] = []
+    parts = []
+    for rule in rules:
+        unmet = _unmet(facts, rule)
+        for condition in unmet:
+            if all(c["code"] != condition["code"] for c in conditions):
+                conditions.append(condition)
+        what = ", ".join(INTERVENTION_LABELS[iv] for iv in ivs if intervention_rule(iv) == rule)
+        why = "; ".join(c["text"] for c in unmet) or "the rule did not fire"
+        parts.append(f"for {what} ({rule}): {why}")
+    tally.caveat(
+        "not_candidate",
+        "Not a candidate now " + ". Nor ".join(parts) + ".",
+        conditions=tuple(conditions),
+    )
+
+
+def _unmet(facts: Facts, rule: str) -> list[dict[str, str]]:
+    return [{"code": c["code"], "text": c["text"]} for c in unmet_conditions(facts, rule)]
 
 
 def _match_study(
-    study: Study, facts: Facts, library: Library, randomised_primary: Sequence[str]
-) -> Match | None:
+    study: Study,
+    facts: Facts,
+    library: Library,
+    fired: frozenset[str],
+    randomised_primary: Sequence[str],
+) -> tuple[Match, _Shown] | None:
     applicable = _applicable_interventions(study, facts)
     if not applicable:
         return None
-    ivs = {iv for iv, _, _ in applicable}
+    ivs = [iv for iv, _, _ in applicable]
+    rules = list(dict.fromkeys(intervention_rule(iv) for iv in ivs))
+    candidate = any(rule in fired for rule in rules)
     tally = _Tally(
-        score=max(points for _, points, _ in applicable),
+        points=max(points for _, points, _ in applicable),
         matched_on=[why for _, _, why in applicable],
     )
+    if not candidate:
+        _not_candidate(tally, ivs, rules, facts)
+    for own in study.caveats:
+        tally.caveat(own.code, own.text)
+    if not study.randomised and study.design != "review":
+        if len(study.arms) <= 1:
+            tally.caveat(
+                "no_comparison_group",
+                "No comparison group: only patients who had the treatment are reported, so "
+                "the figures cannot show that the treatment lengthened survival.",
+            )
+        text = "Observational: who was treated was not decided at random."
+        if "primary_tumour_surgery" in ivs:
+            trials = ", ".join(k for k in randomised_primary if k != study.key)
+            text += (
+                f" The randomised evidence on primary tumour surgery is listed with it: {trials}"
+            )
+        tally.caveat("observational", text)
+
     _weigh_population(tally, study.population, facts)
-    _weigh_site_pattern(tally, ivs, study.population, facts)
+    _weigh_site_pattern(tally, set(ivs), study.population, facts)
 
     figures = library.figures_for(study.key)
-    if figures:
-        tally.score += W_FIGURES
-    highlights, fitting = _highlights(study, figures, facts, tally)
+    highlights, shown = _highlights(study, figures, facts, candidate, tally)
+    fitting = list(
+        dict.fromkeys(
+            f.subgroup.label
+            for f in shown.figures
+            if f.subgroup is not None and shown.fit_of[f.id] in (FITS, POSSIBLE)
+        )
+    )
     if fitting:
-        tally.add(W_SUBGROUP, f"figures for this patient's group: {'; '.join(fitting)}")
+        tally.add(W_SUBGROUP, f"figures for the patient's subgroup: {'; '.join(fitting)}")
     unknown = _unknown_receptor_kinds(figures, facts)
     if unknown:
         tally.caveat(
+            "receptors_incomplete",
             f"Receptor status incomplete ({unknown}): the study's figures by subtype or "
-            "receptor status are not applied to this patient"
+            "receptor status are not applied to this patient",
         )
     if facts.subtype == "luminal_unspecified" and any(
         f.subgroup is not None and f.subgroup.value in ("luminal_a", "luminal_b") for f in figures
     ):
         tally.caveat(
+            "ki67_not_recorded",
             "Ki-67 not recorded: luminal A and luminal B cannot be told apart, so the rows "
-            "for both are shown"
+            "for both are shown",
         )
-
-    tally.score += DESIGN_POINTS[study.design]
     if study.randomised:
         tally.matched_on.append(DESIGN_LABELS[study.design] + " (randomised evidence)")
-    if "primary_tumour_surgery" in ivs and not study.randomised and study.design != "review":
-        trials = ", ".join(k for k in randomised_primary if k != study.key)
-        tally.caveat(
-            "Observational: who had surgery was not decided at random. The randomised "
-            f"evidence on primary tumour surgery is listed with it: {trials}"
-        )
     if study.n_approximate:
-        tally.caveat(f"study size approximate: about {study.n_total} patients")
-    highlights.extend(_reference_highlights(study, ivs, library))
+        tally.caveat("size_approximate", f"study size approximate: about {study.n_total} patients")
     if study.design == "review":
-        tally.caveat("review: the library holds its abstract and references, no figures")
+        tally.caveat(
+            "review_only", "review: the library holds its abstract and references, no figures"
+        )
 
-    return Match(
+    match = Match(
         study=study.key,
         title=study.title,
         design=study.design,
         n=study.n_total,
-        score=tally.score,
+        randomised=study.randomised,
+        fit=tally.fit,
+        candidate=candidate,
+        rules=rules,
+        interventions=ivs,
         matched_on=tally.matched_on,
         caveats=tally.caveats,
         highlights=highlights,
+        cited=_cited_works(study, set(ivs), library),
+        trial=study.trial,
     )
+    return match, shown
 
 
 def _unknown_receptor_kinds(figures: Sequence[Figure], facts: Facts) -> str:
@@ -926,42 +1210,143 @@ def _unknown_receptor_kinds(figures: Sequence[Figure], facts: Facts) -> str:
     return ", ".join(missing)
 
 
-def _reference_highlights(study: Study, ivs: set[str], library: Library) -> list[Highlight]:
+def _cited_works(study: Study, ivs: set[str], library: Library) -> list[CitedWorks]:
     references = library.references_of(study.key)
-    highlights = []
+    cited = []
     for iv in INTERVENTIONS:
         if iv not in ivs:
             continue
-        cited = [r for r in references if REFERENCE_TAGS[r.tag] == iv]
-        if cited:
-            highlights.append(
-                Highlight(
+        works = [r for r in references if REFERENCE_TAGS[r.tag] == iv]
+        if works:
+            cited.append(
+                CitedWorks(
+                    intervention=iv,
                     label=f"Works the review cites on {INTERVENTION_LABELS[iv]}",
-                    values=[f"{r.first_author} {r.year} (ref {r.number})" for r in cited],
+                    works=[f"{r.first_author} {r.year} (ref {r.number})" for r in works],
                 )
             )
-    return highlights
+    return cited
 
 
-def match_evidence(facts: Facts, library: Library) -> list[Match]:
-    """The studies that fit the patient, best first (score, then study key)."""
+# --- order --------------------------------------------------------------------------------
+
+
+def _same_trial(matches: list[Match]) -> None:
+    """Each report of a trial with another report listed names the others."""
+    by_trial: dict[str, list[Match]] = {}
+    for m in matches:
+        if m.trial:
+            by_trial.setdefault(m.trial, []).append(m)
+    for trial, reports in by_trial.items():
+        if len(reports) < 2:
+            continue
+        for m in reports:
+            others = [o.study for o in reports if o is not m]
+            m.caveats.append(
+                Caveat(
+                    code="same_trial",
+                    text=f"Same trial as {', '.join(others)} ({trial}): the reports share their "
+                    "patients, so they are one trial's evidence, not independent results.",
+                    studies=tuple(others),
+                )
+            )
+
+
+def _pair_score(r: Match, o: Match, shown: dict[str, _Shown]) -> tuple[int, int, int, int]:
+    ours, theirs = shown[o.study].fitting_subgroups(), shown[r.study].fitting_subgroups()
+    subgroup = 2 if ours & theirs else 1 if ours and theirs else 0
+    return (subgroup, int(r.design == "meta_analysis"), o.fit, r.fit)
+
+
+def _beside(block: list[Match], shown: dict[str, _Shown], studies: dict[str, Study]) -> None:
+    """Pair the randomised item and the observational comparison that answer the same
+    question best (the patient's subgroup in both, when both report it)."""
+    trials = [m for m in block if m.randomised]
+    series = [
+        m
+        for m in block
+        if not m.randomised and m.design != "review" and len(studies[m.study].arms) >= 2
+    ]
+    pairs = [
+        (_pair_score(r, o, shown), r.study, o.study, r, o)
+        for r in trials
+        for o in series
+        if set(r.interventions) & set(o.interventions)
+    ]
+    if not pairs:
+        return
+    best = min(pairs, key=lambda p: (tuple(-x for x in p[0]), p[1], p[2]))
+    r, o = best[3], best[4]
+    r.beside, o.beside = [o.study], [r.study]
+
+
+def _trial_runs(items: list[Match]) -> list[list[Match]]:
+    """The items in order, reports of one trial together where the first of them stands."""
+    runs: list[list[Match]] = []
+    for m in items:
+        run = next((run for run in runs if m.trial and run[0].trial == m.trial), None)
+        if run is not None:
+            run.append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def _order_block(block: list[Match]) -> list[Match]:
+    """Randomised first, then by fit; reports of a trial together; an item and the one it
+    is beside adjacent (the randomised one last of the randomised, the other first after)."""
+    trials = _trial_runs([m for m in block if m.randomised])
+    others = _trial_runs([m for m in block if not m.randomised])
+    for run in list(trials):
+        if any(m.beside for m in run):
+            trials.remove(run)
+            trials.append(run)
+    for run in list(others):
+        if any(m.beside for m in run):
+            others.remove(run)
+            others.insert(0, run)
+    return [m for run in (*trials, *others) for m in run]
+
+
+def match_evidence(
+    facts: Facts, library: Library, result: dict[str, Any] | None = None
+) -> list[Match]:
+    """The studies that fit the patient, in the panel's order.
+
+    `result` is the guideline result for these facts (computed when not given); a study is a
+    candidate when the rule of one of its interventions is among its recommendations.
+    """
     if facts.category != "metastatic":
         return []
+    if result is None:
+        result = recommend(facts)
+    fired = frozenset(r["code"] for r in result.get("recommendations", ()))
     randomised_primary = sorted(
         s.key
         for s in library.studies.values()
         if s.randomised and "primary_tumour_surgery" in s.interventions
     )
-    matches = [
-        m
+    found = [
+        pair
         for study in library.studies.values()
-        if (m := _match_study(study, facts, library, randomised_primary)) is not None
+        if (pair := _match_study(study, facts, library, fired, randomised_primary)) is not None
     ]
-    return sorted(matches, key=lambda m: (-m.score, m.study))
+    shown = {m.study: s for m, s in found}
+    ranked = sorted((m for m, _ in found), key=lambda m: (not m.randomised, -m.fit, m.study))
+    _same_trial(ranked)
+    ordered: list[Match] = []
+    for candidate in (True, False):
+        block = [m for m in ranked if m.candidate is candidate]
+        _beside(block, shown, library.studies)
+        ordered.extend(_order_block(block))
+    return ordered
 
 
 __all__ = [
+    "CAVEAT_CODES",
     "Arm",
+    "Caveat",
+    "CitedWorks",
     "Figure",
     "Highlight",
     "Library",
@@ -972,6 +1357,7 @@ __all__ = [
     "Reference",
     "Study",
     "Subgroup",
+    "intervention_rule",
     "library_from_rows",
     "load_library",
     "match_evidence",

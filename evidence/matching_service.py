@@ -18,10 +18,11 @@ def evidence_library() -> Library:
 
 
 def attach_evidence(case_data: Any, result: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """Add `result["evidence"]`: the matching studies for the case, best first.
+    """Add `result["evidence"]`: the matching studies for the case, in the panel's order.
 
     `case_data` is the contract's case as given (already accepted by the engine).
     """
     facts = derive_facts(parse_case(case_data, today=today))
-    result["evidence"] = [m.as_dict() for m in match_evidence(facts, evidence_library())]
+    matches = match_evidence(facts, evidence_library(), result)
+    result["evidence"] = [m.as_dict() for m in matches]
     return result

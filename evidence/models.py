@@ -95,6 +95,18 @@ class Study(models.Model):
         help_text="the document this entry was read from",
     )
     related = models.JSONField(default=list, blank=True, help_text="keys of related studies")
+    trial = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="the trial this entry reports (e.g. MF07-01); the same name on two studies "
+        "marks reports of one trial",
+    )
+    caveats = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='the study\'s own limits: [{"code": "selected_patients" or "immortal_time", '
+        '"text"}]',
+    )
     summary = models.TextField(blank=True)
     notes = models.JSONField(
         default=list, blank=True, help_text="notes on the study's patient table (liver series)"
@@ -127,6 +139,8 @@ class Study(models.Model):
             "interventions": self.interventions,
             "source": self.source,
             "related": self.related,
+            "trial": _text_or_none(self.trial),
+            "caveats": self.caveats,
             "summary": self.summary,
         }
 

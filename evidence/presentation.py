@@ -8,6 +8,7 @@ codes into labels.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -141,6 +142,28 @@ def counterweights(library: Library, study: Study) -> dict[str, Any] | None:
 # --- labels ----------------------------------------------------------------------------
 
 
+# Short words for each caveat code, where a page has room for a list only (the printed
+# board summary); the evidence panel shows each caveat's text.
+CAVEAT_LABELS = {
+    "not_candidate": "not a candidate now",
+    "selected_patients": "selected patients",
+    "immortal_time": "time zero differs between the groups (immortal time)",
+    "no_comparison_group": "no comparison group",
+    "observational": "observational",
+    "population_differs": "population differs",
+    "reported_inconsistently": "figures reported inconsistently",
+    "same_trial": "same trial as another report",
+    "receptors_incomplete": "receptor status incomplete",
+    "ki67_not_recorded": "Ki-67 not recorded",
+    "size_approximate": "size approximate",
+    "review_only": "review without figures",
+}
+
+
+def caveat_label(code: str) -> str:
+    return CAVEAT_LABELS.get(code, code.replace("_", " "))
+
+
 def design_label(design: str) -> str:
     return DESIGN_LABELS.get(design, design)
 
@@ -207,6 +230,32 @@ def _number_text(figure: Figure) -> str:
     return str(figure.value)
 
 
+_MATH = re.compile(r"\$\s*([^$]*?)\s*\$")
+_TEX = {
+    "leq": "\u2264",
+    "le": "\u2264",
+    "geq": "\u2265",
+    "ge": "\u2265",
+    "pm": "\u00b1",
+    "times": "\u00d7",
+}
+_TEX_COMMAND = re.compile(r"\\(leq|geq|le|ge|pm|times)(?![a-z])")
+
+
+def quote_text(text: str) -> str:
+    """A quotation as a reader sees it: the source's inline LaTeX ("( $p=0.011$ )",
+    "$49.20 \\pm 12.10$") as plain text ("(p=0.011)", "49.20 \u00b1 12.10"). The words and
+    figures stay as written; only the markup goes."""
+
+    def plain(match: re.Match[str]) -> str:
+        return _TEX_COMMAND.sub(lambda m: _TEX[m.group(1)], match.group(1)).replace("\\%", "%")
+
+    text = _MATH.sub(plain, text)
+    text = re.sub(r"\(\s+", "(", text)
+    text = re.sub(r"\s+\)", ")", text)
+    return re.sub(r"\s{2,}", " ", text)
+
+
 def figure_row(figure: Figure) -> dict[str, Any]:
     """One line of a study's figures table. A figure of the literature facts is placed by
     the section of that file it is listed in."""
@@ -237,8 +286,8 @@ def figure_row(figure: Figure) -> dict[str, Any]:
             if figure.source == FACTS_SOURCE
             else figure.location
         ),
-        "quote": figure.quote,
-        "p_quote": figure.p_quote or "",
+        "quote": quote_text(figure.quote),
+        "p_quote": quote_text(figure.p_quote or ""),
         "inconsistent": figure.inconsistent,
         "note": figure.note or "",
     }

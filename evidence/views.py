@@ -68,6 +68,11 @@ def study_detail(request, key: str):
         "size": presentation.size_text(study),
         "population": presentation.population_rows(study),
         "related": [library.studies[k] for k in study.related],
+        "same_trial": [
+            s
+            for s in library.studies.values()
+            if study.trial and s.trial == study.trial and s.key != study.key
+        ],
         "counterweights": presentation.counterweights(library, study),
         "figures": [presentation.figure_row(f) for f in figures],
         "inconsistent": [presentation.figure_row(f) for f in figures if f.inconsistent],

@@ -166,15 +166,16 @@ def case_detail(request, pk: int):
         "board_decision": _latest_decision(case),
         "follow_up": services.follow_up_data(case),
         "treatments": list(case.treatments.all()),
-        "evidence": _evidence(facts),
+        "evidence": _evidence(facts, result),
         "similar": similar_patients(case),
     }
     return render(request, "recurrence/case_detail.html", context)
 
 
-def _evidence(facts):
-    """The published studies that fit the patient, best first (a fixed number of queries)."""
-    return match_evidence(facts, library_from_db())
+def _evidence(facts, result):
+    """The published studies that fit the patient, in the panel's order (a fixed number of
+    queries); candidacy follows the result's recommendations."""
+    return match_evidence(facts, library_from_db(), result)
 
 
 def _latest_decision(case: Case):

@@ -51,7 +51,7 @@ def test_the_rate_panel_labels_its_axes_and_every_group():
     svg = study_figures_svg(figures("soomro-2021"))
     found = panel_texts(svg, "rates")
     assert "Percent of patients" in found
-    assert "1-year overall survival" in found
+    assert "1-year overall survival (Table 2) \u2020" in found  # 72.4% then 75.4% without surgery
     assert "5-year overall survival, triple-negative" in found
     # Both arms of the triple-negative row, with their values and p value.
     assert {"90%, p=0.001", "64.5%, p=0.001"} <= set(found)
@@ -89,7 +89,10 @@ def test_figures_reported_inconsistently_are_marked_with_where_they_stand():
         "3-year overall survival, with extrahepatic metastasis (Abstract and Results) \u2020"
         in (found)
     )
-    assert "1-year overall survival, no extrahepatic metastasis" in found  # not flagged
+    # Table 1 has every patient of this group alive at 12 months.
+    assert (
+        "1-year overall survival, no extrahepatic metastasis (Abstract and Results) \u2020" in found
+    )
     assert any(
         "reported inconsistently" in t for t in texts(study_figures_svg(figures("severance-liver")))
     )
@@ -142,3 +145,10 @@ def test_a_chart_is_the_same_every_time_and_needs_no_network():
         assert "<?xml" not in chart
         assert 'href="http' not in chart
         assert "<metadata" not in chart
+
+
+def test_a_p_value_between_groups_is_not_written_on_a_single_groups_bar():
+    found = panel_texts(study_figures_svg(figures("severance-liver")), "rates")
+    # The log-rank p=0.001 compares the solitary and extrahepatic groups, drawn in two rows.
+    assert "83.3%" in found and "80.0%" in found
+    assert not any("p=0.001" in t for t in found)

@@ -33,16 +33,10 @@ def test_the_library_loads_with_every_file_counted():
     assert len(library.references) == 59
 
 
-# Statistical methods the Outcomes page cites (outcomes.methods), not evidence studies.
+# The facts file's last section lists statistical methods for comparing a treatment given
+# after time zero (for the outcomes statistics), not studies of surgery.
+METHODS_SECTION = "## Methods"
 METHODS_KEYS = {"anderson-1983", "crowley-1977"}
-
-
-def test_it_has_the_seed_studies_and_every_study_of_the_facts_file():
-    facts_keys = set(re.findall(r"^\| `([a-z0-9-]+)` \|", source_text_raw_facts(), re.M))
-    assert facts_keys >= METHODS_KEYS
-    facts_keys -= METHODS_KEYS
-    assert len(facts_keys) == 14
-    assert facts_keys | {"soomro-2021", "severance-liver", "pockaj-2010"} == STUDY_KEYS
 
 
 def source_text_raw_facts() -> str:
@@ -51,11 +45,34 @@ def source_text_raw_facts() -> str:
     return facts_file().read_text(encoding="utf-8")
 
 
+def facts_rows(text: str) -> dict[str, tuple[str, str]]:
+    """Each keyed table row of the facts file: key -> (section heading, row)."""
+    rows, section = {}, ""
+    for line in text.splitlines():
+        if line.startswith("## "):
+            section = line
+        found = re.match(r"^\| `([a-z0-9-]+)` \|", line)
+        if found:
+            rows[found.group(1)] = (section, line)
+    return rows
+
+
+def test_it_has_the_seed_studies_and_every_study_of_the_facts_file():
+    rows = facts_rows(source_text_raw_facts())
+    studies = {k for k, (section, _) in rows.items() if not section.startswith(METHODS_SECTION)}
+    methods = {k for k, (section, _) in rows.items() if section.startswith(METHODS_SECTION)}
+    assert len(studies) == 14
+    assert methods == METHODS_KEYS
+    assert studies | {"soomro-2021", "severance-liver", "pockaj-2010"} == STUDY_KEYS
+    assert not methods & STUDY_KEYS
+
+
 @pytest.mark.parametrize(
     "study", [s for s in STUDIES if s["source"] == "literature-facts"], ids=lambda s: s["key"]
 )
 def test_a_facts_study_keeps_the_citation_and_doi_of_the_facts_file(study):
-    row = next(line for line in source_text_raw_facts().splitlines() if f"`{study['key']}`" in line)
+    # The table row, not the introduction that names some keys in passing.
+    _, row = facts_rows(source_text_raw_facts())[study["key"]]
     assert study["citation"] in row
     doi = re.search(r"doi:(\S+?)(?: |\||$)", row)
     assert study["doi"] == (doi.group(1) if doi else None)
@@ -170,7 +187,7 @@ def test_the_liver_series_extrahepatic_survival_is_flagged_both_ways():
     assert all("60.0%" in f["note"] and "80.0%" in f["note"] for f in rows)
 
 
-def test_the_liver_series_solitary_rows_are_not_flagged():
+def test_the_liver_series_solitary_rows_are_flagged_against_table_1():
     rows = {
         f["time_months"]: f
         for f in FIGURES
@@ -180,7 +197,69 @@ def test_the_liver_series_solitary_rows_are_not_flagged():
         and f["subgroup"]["value"] == "liver_only"
     }
     assert {m: str(f["value"]) for m, f in rows.items()} == {12: "83.3", 36: "66.7"}
-    assert not any(f["inconsistent"] for f in rows.values())
+    assert [f["id"] for f in rows.values()] == ["severance-liver-05", "severance-liver-06"]
+    assert all(f["inconsistent"] and "Table 1" in f["note"] for f in rows.values())
+    # What the note says of Table 1 is what its seven rows hold.
+    table_1 = [p["survival_months"] for p in PATIENTS if p["table"] == "Table 1"]
+    assert len(table_1) == 7 and min(table_1) == Decimal("15.2")
+    assert "15.2 months" in rows[12]["note"]
+    assert sum(m > 36 for m in table_1) == 4 and "4 of 7 is 57.1%" in rows[36]["note"]
+
+
+def test_the_liver_series_extrahepatic_1_year_rows_are_flagged_against_table_2():
+    by_id = {f["id"]: f for f in FIGURES}
+    table_2 = [p["survival_months"] for p in PATIENTS if p["table"] == "Table 2"]
+    alive_at_12 = sorted(m for m in table_2 if m > 12)
+    assert [str(m) for m in alive_at_12] == ["12.5", "13.1", "25.0"]
+    for key, value in (("severance-liver-07", "80.0"), ("severance-liver-09", "60.0")):
+        figure = by_id[key]
+        assert (figure["time_months"], str(figure["value"])) == (12, value)
+        assert figure["inconsistent"]
+        assert "Table 2 lists 3 of the 6" in figure["note"] and "50%" in figure["note"]
+
+
+def test_soomro_survival_without_surgery_rising_from_1_to_2_years_is_flagged():
+    by_id = {f["id"]: f for f in FIGURES}
+    one, two = by_id["soomro-2021-02"], by_id["soomro-2021-04"]
+    assert (one["arm"], one["time_months"], str(one["value"])) == ("no surgery", 12, "72.4")
+    assert (two["arm"], two["time_months"], str(two["value"])) == ("no surgery", 24, "75.4")
+    assert two["value"] > one["value"]
+    for figure in (one, two):
+        assert figure["inconsistent"]
+        assert "75.4%" in figure["note"] and "72.4%" in figure["note"]
+
+
+SOOMRO_RATIOS = [f"soomro-2021-{n}" for n in range(25, 32)]
+
+
+@pytest.mark.parametrize("key", SOOMRO_RATIOS)
+def test_a_soomro_ratio_without_a_reference_group_says_so_and_is_never_highlighted(key):
+    figure = next(f for f in FIGURES if f["id"] == key)
+    assert figure["measure"] == "hazard_ratio"
+    assert figure["highlight"] == "never"
+    assert "does not say which is the reference group" in figure["comparison"]
+    assert " vs " not in figure["comparison"]
+    # The passage the ratio is read from names no reference group either.
+    assert "reference" not in figure["quote"].lower()
+
+
+def test_the_reports_of_one_trial_name_it_and_no_other_study_does():
+    trials = Counter(s["trial"] for s in STUDIES if s["trial"])
+    assert {t for t, n in trials.items() if n > 1} == {"MF07-01"}
+    assert {s["key"] for s in STUDIES if s["trial"] == "MF07-01"} == {"soran-2018", "soran-2021"}
+
+
+def test_the_studies_own_caveats_have_known_codes_and_name_what_the_sources_say():
+    caveats = {s["key"]: {c["code"]: c["text"] for c in s["caveats"]} for s in STUDIES}
+    assert set(caveats["soomro-2021"]) == {"selected_patients", "immortal_time"}
+    assert "counted from surgery" in caveats["soomro-2021"]["immortal_time"]
+    seed = source_text("soomro-2021")
+    assert "Overall survival, defined as the time from surgery to death from any cause." in seed
+    liver = caveats["severance-liver"]["selected_patients"]
+    assert "13 of 110" in liver and "R0" in liver and "controlled by local treatment" in liver
+    assert "potential feasibility to achieve an R0 resection" in source_text("severance-liver")
+    for key in ("friedel-2002", "fan-2015", "liver-review-2017"):
+        assert set(caveats[key]) == {"selected_patients"}
 
 
 def table_row(patient) -> str:

@@ -9,9 +9,11 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
+from panel_patients import PATIENTS
 
 from evidence.library import case_evidence
 from evidence.models import Figure, Study
+from evidence.presentation import quote_text
 from tests.pages.helpers import client_for
 
 LIST = "/evidence/"
@@ -43,7 +45,7 @@ class TestStudyList:
             assert f'href="/evidence/{study.key}/"' in html
         assert "randomised trial" in html and "retrospective series" in html
         assert "liver resection" in html
-        assert "11 flagged" in html  # soomro-2021's figures reported inconsistently
+        assert "13 flagged" in html  # soomro-2021's figures reported inconsistently
 
     def test_it_filters_by_intervention_site_and_design(self, oncologist):
         client = client_for(oncologist)
@@ -116,12 +118,14 @@ class TestStudyPage:
         for figure in Figure.objects.filter(study__key="soomro-2021"):
             row = rows[figure.key]
             assert "source:" in row and 'href="/sources/#soomro-2021"' in row
-            assert escape(figure.quote) in row
+            assert escape(quote_text(figure.quote)) in row
+            assert "$" not in row  # the source's inline LaTeX is shown as text
             assert escape(figure.location) in row
         triple_negative = rows["soomro-2021-23"]
         for text in ("5 years", "surgery", "triple-negative", "90%", "0.001"):
             assert text in triple_negative
         assert "95% CI 1.680\u201314.090" in rows["soomro-2021-26"]  # as written
+        assert "(HR 3.800, 95% CI 1.435 \u2013 10.062; p = 0.007)" in rows["soomro-2021-25"]
 
     def test_every_figure_reported_inconsistently_is_flagged_with_its_note(self, oncologist):
         for key in ("soomro-2021", "severance-liver"):
@@ -238,9 +242,11 @@ class TestEvidencePanel:
         assert 'href="/evidence/soomro-2021/"' in html
         assert 'href="/evidence/khan-2022/"' in html
         assert "randomised trial" in html and "retrospective series" in html
-        assert "this patient&#x27;s group" in html
+        assert 'class="badge badge-patient">this patient\'s group' in html
         assert "90%" in html and "64.5%" in html  # the triple-negative row of soomro-2021
-        assert "Observational: who had surgery was not decided at random." in html
+        assert "Observational: who was treated was not decided at random." in html
+        assert "score" not in html and "fit " in html
+        assert 'class="caveat caveat-immortal_time"' in html
 
     def test_the_figures_of_the_patients_group_come_first_and_the_rest_fold_away(
         self, case_data, coordinator
@@ -254,16 +260,26 @@ class TestEvidencePanel:
                 symptomatic_sites=[],
                 bone_pain=False,
                 ecog=0,
+                workup={"chest_imaging": True, "abdominal_imaging": True},
             ),
             user=coordinator,
         )
         html = self.render(case)
-        liver = html[html.index('href="/evidence/severance-liver/"') :]
-        liver = liver.split('<li class="match">', 1)[0]
+        start = html.index('data-study="severance-liver"') + len('data-study="severance-liver"')
+        liver = html[start:].split("data-study=", 1)[0]
         shown, folded = liver.split("<details", 1)
-        assert "no extrahepatic metastasis (7 patients) [this patient&#x27;s group]" in shown
-        assert "83.3%; p=0.001" in shown
+        solitary = shown[shown.index('data-figures="severance-liver-05"') :]
+        solitary = solitary[: solitary.index("</div>")]
+        assert "no extrahepatic metastasis (7 patients)" in solitary
+        assert "badge-patient" in solitary
+        assert "<dd>83.3%</dd>" in solitary  # no between-group p value on one group's row
+        assert "reported inconsistently" in solitary
         assert "with extrahepatic metastasis" in folded  # still on the page, one click away
+        comparison = html[html.index('data-figures="severance-liver-05 severance-liver-07"') :]
+        assert "p=0.001" in comparison[: comparison.index("</div>")]
+        # Each of the series' inconsistency notes is written once.
+        note = "Table 2 lists 3 of the 6 patients"
+        assert liver.count(note) == 1
 
     def test_it_escapes_the_study_titles(self, stored_case):
         Study.objects.filter(key="fan-2015").update(title="<script>alert(1)</script>")
@@ -292,5 +308,50 @@ class TestEvidencePanel:
         self.render(stored_case)
         with CaptureQueriesContext(connection) as half:
             halved = self.render(stored_case)
-        assert whole.count('class="match"') > halved.count('class="match"') > 0
+        assert whole.count("data-study=") > halved.count("data-study=") > 0
         assert len(full) == len(half) <= 6
+
+
+class TestPanelOfTheFivePatients:
+    """The panel as the case page renders it, for the patients of the evidence review."""
+
+    def render(self, body):
+        import datetime as dt
+
+        from evidence.matching import load_library, match_evidence
+        from recurrence.guideline import derive_facts, parse_case
+
+        facts = derive_facts(parse_case(body, today=dt.date(2025, 1, 15)))
+        return render_to_string(
+            "evidence/_panel.html", {"evidence": match_evidence(facts, load_library())}
+        )
+
+    def test_a_visceral_crisis_is_listed_under_not_a_candidate_now_only(self):
+        html = self.render(PATIENTS["visceral-crisis-four-organs"])
+        assert "Not a candidate now" in html and "evidence-section-candidate" not in html
+        assert html.count('class="caveat caveat-not_candidate"') == html.count("data-study=")
+        assert "badge-patient" not in html
+        assert "visceral crisis (rapidly progressive" in html
+
+    def test_the_triple_negative_patient_reads_the_trials_beside_soomro(self):
+        html = self.render(PATIENTS["triple-negative-de-novo-controlled"])
+        candidates = html.split("evidence-section-not-candidate")[0]
+        studies = re.findall(r'data-study="([a-z0-9-]+)"', candidates)
+        assert studies[studies.index("reinhorn-2021") + 1] == "soomro-2021"
+        assert "Read beside the randomised result on the same question" in html
+        assert 'class="caveat caveat-immortal_time"' in html
+        assert 'class="caveat caveat-same_trial"' in html
+
+    @pytest.mark.parametrize("name", PATIENTS)
+    def test_no_quotation_markup_and_no_score_on_any_panel(self, name):
+        html = self.render(PATIENTS[name])
+        assert "$" not in html and "score" not in html
+        assert "fit " in html
+
+
+def test_a_study_page_names_its_trial_its_other_report_and_its_own_caveats(oncologist):
+    client = client_for(oncologist)
+    soran = client.get(detail("soran-2021")).content.decode()
+    assert "MF07-01" in soran and 'href="/evidence/soran-2018/"' in soran
+    soomro = client.get(detail("soomro-2021")).content.decode()
+    assert "immortal time" in soomro and "caveat-selected_patients" in soomro

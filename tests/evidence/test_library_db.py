@@ -245,8 +245,29 @@ def test_the_data_migration_unloads_and_loads_again():
     from django.apps import apps
 
     migration = importlib.import_module("evidence.migrations.0002_library_data")
+    framing = importlib.import_module("evidence.migrations.0004_study_trial_caveats_figure_framing")
     migration.unload(apps, None)
     assert Study.objects.count() == Figure.objects.count() == Reference.objects.count() == 0
     migration.load(apps, None)
     assert Figure.objects.count() == len(FIGURES)
+    framing.forward(apps, None)  # the trial and caveats columns came after 0002
     assert library_from_db() == load_library()
+
+
+def test_the_framing_migration_brings_an_older_library_up_to_the_files():
+    """A database loaded before the corrections holds the old framing; 0004 replaces it."""
+    import importlib
+
+    from django.apps import apps
+
+    framing = importlib.import_module("evidence.migrations.0004_study_trial_caveats_figure_framing")
+    Figure.objects.filter(key="soomro-2021-26").update(
+        comparison="surgery vs no surgery", highlight="if_subgroup_fits"
+    )
+    Figure.objects.filter(key="severance-liver-05").update(inconsistent=False, note="")
+    Study.objects.filter(key__in=["soran-2018", "soran-2021"]).update(trial="", caveats=[])
+    framing.forward(apps, None)
+    assert library_from_db() == load_library()
+    ratio = Figure.objects.get(key="soomro-2021-26")
+    assert ratio.highlight == "never" and "reference group" in ratio.comparison
+    assert Study.objects.get(key="soran-2021").trial == "MF07-01"
