@@ -115,6 +115,21 @@ class TestStoredCaseRefusedBy2_0:
         assert "needs correcting" in page.content.decode()
         assert not Decision.objects.exists()
 
+    def test_its_edit_page_opens_and_an_unchanged_save_names_the_site(
+        self, coordinator, refused_case
+    ):
+        client = client_for(coordinator)
+        assert client.get(f"/cases/{refused_case.pk}/edit/").status_code == 200
+        response = client.post(
+            f"/cases/{refused_case.pk}/edit/",
+            form_data(case_body(refused_case), version=refused_case.version),
+        )
+        assert response.status_code == 200
+        assert "after a mastectomy a local recurrence is recorded as chest wall" in (
+            response.content.decode()
+        )
+        assert Case.objects.get(pk=refused_case.pk).version == refused_case.version
+
     def test_correcting_the_case_brings_the_recommendation_back(
         self, coordinator, oncologist, refused_case, capsys
     ):

@@ -433,6 +433,10 @@ def endocrine_first_line(f: Facts) -> bool:
     return f.hr == "positive" and not f.case.visceral_crisis and not f.case.endocrine_resistance
 
 
+# The reason of the rules that follow from ENDOCRINE_FIRST_LINE, which names its own.
+EFL = "endocrine therapy first line"
+
+
 def _endocrine_because(f: Facts) -> list[str]:
     return [hr_fact(f), crisis_fact(f), resistance_fact(f)]
 
@@ -1104,7 +1108,7 @@ RULES: tuple[Rule, ...] = (
             "months ago: tamoxifen with ovarian ablation (LHRH analogue, surgery or radiation)."
             + _controlled(f)
         ),
-        lambda f: [hr_fact(f), menopausal_fact(f), tamoxifen_fact(f)],
+        lambda f: [EFL, menopausal_fact(f), tamoxifen_fact(f)],
     ),
     Rule(
         "R-MET-ENDO-07",
@@ -1118,7 +1122,7 @@ RULES: tuple[Rule, ...] = (
         "Evaluate the response after 3 months of endocrine therapy",
         "Assess clinically, by symptoms, blood tests and by repeating imaging that was abnormal at "
         "the start.",
-        _endocrine_because,
+        lambda f: [EFL],
     ),
     Rule(
         "R-MET-ENDO-08",
@@ -1167,7 +1171,7 @@ RULES: tuple[Rule, ...] = (
             )
             + _controlled(f)
         ),
-        lambda f: [hr_fact(f), menopausal_fact(f), tamoxifen_fact(f), ai_fact(f)],
+        lambda f: [EFL, menopausal_fact(f), tamoxifen_fact(f), ai_fact(f)],
     ),
     Rule(
         "R-MET-ENDO-11",
@@ -1184,7 +1188,7 @@ RULES: tuple[Rule, ...] = (
             "in first line for response rate, time to progression and overall survival."
             + _controlled(f)
         ),
-        lambda f: [hr_fact(f), menopausal_fact(f), crisis_fact(f), resistance_fact(f), ai_fact(f)],
+        lambda f: [EFL, menopausal_fact(f), ai_fact(f)],
     ),
     Rule(
         "R-MET-ENDO-12",
@@ -1207,7 +1211,7 @@ RULES: tuple[Rule, ...] = (
             )
             + _controlled(f)
         ),
-        lambda f: [hr_fact(f), menopausal_fact(f), tamoxifen_fact(f)],
+        lambda f: [EFL, menopausal_fact(f), tamoxifen_fact(f)],
     ),
     Rule(
         "R-MET-ENDO-13",
@@ -1229,7 +1233,7 @@ RULES: tuple[Rule, ...] = (
                 else ""
             )
         ),
-        lambda f: [hr_fact(f), menopausal_fact(f), ai_fact(f)],
+        lambda f: [EFL, menopausal_fact(f), ai_fact(f)],
         kinds=("info", "consider"),
     ),
     Rule(
