@@ -63,7 +63,9 @@ def manage(argv: list[str]) -> None:
 
     try:
         name = argv[1] if len(argv) > 1 and not argv[1].startswith("-") else None
-        if name and "--help" not in argv and "-h" not in argv:
+        # Other settings (--settings, --pythonpath) are Django's to load, and help is help.
+        own = not any(a.startswith(("--settings", "--pythonpath", "--help", "-h")) for a in argv)
+        if name and own:
             import django
 
             django.setup()

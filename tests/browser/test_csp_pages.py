@@ -106,6 +106,42 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_admin_runs_under_the_policy_without_a_violation(
+    browser, live_server, django_user_model, stored_case
+):
+    # A superuser: the roles' permissions are not what this test is about (and an earlier
+    # live-server test in this module emptied the tables the data migrations filled).
+    administrator = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    watched = Watched(browser)
+    page = watched.page
+    base = live_server.url
+    try:
+        page.goto(base + "/admin/login/")
+        page.get_by_label("Username").fill(administrator.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.locator("input[type=submit]").click()
+        page.wait_for_url(base + "/admin/")
+        found = {}
+        for path in (
+            "/admin/",
+            "/admin/recurrence/case/",
+            f"/admin/recurrence/case/{stored_case.pk}/change/",
+            "/admin/auth/user/",
+            "/admin/evidence/study/",
+        ):
+            problems = watched.visit(base + path)
+            if problems:
+                found[path] = problems
+        # The admin's own scripts ran: the change list's select-all box works.
+        page.goto(base + "/admin/recurrence/case/", wait_until="networkidle")
+        page.locator("#action-toggle").check()
+        assert page.locator("input.action-select").first.is_checked()
+        assert found == {}
+    finally:
+        page.close()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_inline_script_would_be_refused_and_reported(browser, live_server, coordinator):
     """The watch above can see a violation: an inline script is blocked and reported."""
     watched = Watched(browser)

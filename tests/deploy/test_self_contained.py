@@ -71,3 +71,31 @@ def test_a_run_without_the_documents_skips_the_audit_and_fails_under_require_sha
     strict = run_audit(tmp_path, MBC_REQUIRE_SHARED="1")
     assert strict.returncode == 1, strict.stdout
     assert "MBC_REQUIRE_SHARED=1" in strict.stdout
+
+
+def test_a_skip_for_want_of_the_documents_fails_the_run_under_require_shared(tmp_path):
+    """However an audit skips (here by calling pytest.skip itself), the run fails."""
+    (tmp_path / "conftest.py").write_text(
+        "from tests.conftest import pytest_runtest_logreport, pytest_sessionfinish  # noqa\n"
+    )
+    (tmp_path / "test_audit.py").write_text(
+        "import pytest\n\ndef test_audit():\n    pytest.skip('no documents: set MBC_SHARED_DIR')\n"
+    )
+
+    def run(**env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "/dev/null"]
+            + ["--rootdir", str(tmp_path), str(tmp_path)],
+            cwd=tmp_path,
+            env=environment({"PYTHONPATH": str(ROOT), "MBC_DEVELOPMENT": "1", **env}),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    relaxed = run()
+    assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
+    assert "1 skipped" in relaxed.stdout
+    strict = run(MBC_REQUIRE_SHARED="1")
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert "MBC_REQUIRE_SHARED=1 but 1 source audits were skipped" in strict.stdout

@@ -305,6 +305,14 @@ def test_security_headers(server, signed_in):
     assert "script-src 'self'" in api.header("Content-Security-Policy")
 
 
+def test_debug_is_off_an_unknown_page_is_the_sites_own_404(signed_in):
+    answer = signed_in.get("/no-such-page/")
+    assert answer.status == 404
+    assert "URLconf" not in answer.text  # Django's debug page lists the URL patterns
+    assert "MBC Board" in answer.text
+    assert "no-store" in answer.header("Cache-Control")
+
+
 def test_static_files_are_served_hashed_compressed_and_cached(signed_in):
     page = signed_in.get("/")
     stylesheet = re.search(r'href="(/static/css/mbc\.[0-9a-f]{12}\.css)"', page.text)
