@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InteropConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "interop"
+    verbose_name = "FHIR and CDS Hooks"
