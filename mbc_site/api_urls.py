@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("board.api_urls")),
     path("", include("evidence.api_urls")),
     path("", include("evidence.outcomes_api_urls")),
+    path("", include("interop.api_urls")),
 ]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from interop.conf import parse_base_url, parse_issuers
 from mbc_site.env import env_bool, env_int, env_list, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,10 +52,13 @@ INSTALLED_APPS = [
     "recurrence",
     "evidence",
     "board",
+    "corsheaders",
+    "interop",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,3 +159,16 @@ LOGGING = {
 
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=60)
+
+# CDS Hooks (interop): the issuers allowed to call the service (JSON: iss -> JWKS URL or
+# file path), the public base of the cds-services URLs (the JWT's aud is built from it,
+# never from the Host header), and the browser origins allowed by CORS.
+CDS_HOOKS_ISSUERS = parse_issuers(os.environ.get("CDS_HOOKS_ISSUERS"))
+CDS_HOOKS_BASE_URL = parse_base_url(os.environ.get("CDS_HOOKS_BASE_URL"))
+CDS_HOOKS_CORS_ORIGINS = env_list("CDS_HOOKS_CORS_ORIGINS", [])
+# Issuers whose requests may send fhirServer and an access token to fetch missing prefetch.
+CDS_HOOKS_FHIR_FETCH_ISSUERS = env_list("CDS_HOOKS_FHIR_FETCH_ISSUERS", [])
+CORS_URLS_REGEX = r"^/cds-services(/.*)?$"
+CORS_ALLOWED_ORIGINS = CDS_HOOKS_CORS_ORIGINS
+CORS_ALLOW_METHODS = ("GET", "POST", "OPTIONS")
+CORS_ALLOW_HEADERS = ("authorization", "content-type")

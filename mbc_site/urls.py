@@ -11,5 +11,6 @@ urlpatterns = [
     path("outcomes/", include("evidence.outcomes_urls")),
     path("board/", include("board.urls")),
     path("accounts/", include("mbc_site.auth_views")),
+    path("", include("interop.urls")),
     path("", include("recurrence.urls")),
 ]
