@@ -179,6 +179,29 @@ def _card(**fields: Any) -> dict[str, Any]:
     return card
 
 
+# The first-line approach, in the order looked for: the systemic choice of metastatic disease
+# (both branches when both apply), the wait for receptors, then the local-regional treatment.
+FIRST_LINE_SYSTEMIC = ("ENDOCRINE_FIRST_LINE", "CHEMOTHERAPY", "HER2_TRASTUZUMAB")
+FIRST_LINE_FALLBACK = (
+    "SYSTEMIC_CHOICE_AWAITS_RECEPTORS",
+    "LRR_RADICAL_RESECTION",
+    "NEOADJUVANT_SYSTEMIC_THERAPY",
+    "LRR_CURATIVE_INTENT",
+)
+
+
+def _first_line(recs: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    systemic = [r for r in recs if r["code"] in FIRST_LINE_SYSTEMIC]
+    if systemic:
+        return systemic[:2]
+    by_code = {r["code"]: r for r in recs}
+    for code in FIRST_LINE_FALLBACK:
+        if code in by_code:
+            return [by_code[code]]
+    treatment = [r for r in recs if r["kind"] in ("treatment", "consider")]
+    return treatment[:1]
+
+
 def build_cards(
     *,
     result: Mapping[str, Any],
@@ -194,11 +217,10 @@ def build_cards(
     """The summary card, one warning card per warning, and one card for open workup."""
     ruleset = result["ruleset"]
     recs = list(result["recommendations"])
-    first = next((r for r in recs if r["kind"] == "treatment"), None) or next(
-        (r for r in recs if r["kind"] == "consider"), None
-    )
+    first_line = _first_line(recs)
+    first = first_line[0] if first_line else None
     lead = f"MBC Board: {category_label}, {subtype_label}"
-    summary = f"{lead} — {first['title']}" if first else lead
+    summary = f"{lead} — " + "; ".join(r["title"] for r in first_line) if first_line else lead
     topic_code = first["code"] if first else (recs[0]["code"] if recs else "NO_RECOMMENDATION")
     topic_title = first["title"] if first else lead
     detail = []
