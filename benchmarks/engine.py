@@ -59,6 +59,8 @@ def generate(rng: random.Random) -> dict:
         "ki67_percent": rng.choice((None, rng.randint(0, 100))),
         "ecog": rng.choice((None, 0, 1, 2, 3, 4)),
         "prior_tamoxifen": rng.random() < 0.4,
+        "prior_aromatase_inhibitor": rng.random() < 0.3,
+        "bulky_disease": rng.choice((None, True, False)),
         "visceral_crisis": rng.random() < 0.1,
         "endocrine_resistance": rng.random() < 0.2,
         "bone_pain": rng.random() < 0.3,

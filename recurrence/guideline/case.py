@@ -43,6 +43,7 @@ class Case:
     prior_tamoxifen: bool = False
     tamoxifen_end_date: dt.date | None = None
     prior_aromatase_inhibitor: bool = False
+    aromatase_inhibitor_end_date: dt.date | None = None
     primary_in_situ: bool = False
     er: str = "unknown"
     pr: str = "unknown"
@@ -60,6 +61,7 @@ class Case:
     symptomatic_sites: tuple[str, ...] = ()
     systemic_disease_controlled: bool | None = None
     resectable: bool | None = None
+    bulky_disease: bool | None = None
     workup: Workup = field(default_factory=Workup)
 
     @property

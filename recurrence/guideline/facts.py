@@ -7,7 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .case import Case
-from .schema import DISTANT_SITES, LOCOREGIONAL_SITES, VISCERAL_SITES
+from .conditions import FIT_CONDITIONS
+from .schema import (
+    DISTANT_SITES,
+    LOCOREGIONAL_SITES,
+    NOT_EASILY_MEASURABLE_SITES,
+    VISCERAL_SITES,
+)
 
 _DISTANT = frozenset(DISTANT_SITES)
 _LOCOREGIONAL = frozenset(LOCOREGIONAL_SITES)
@@ -62,21 +68,34 @@ def surrogate_subtype(hr: str, her2: str, pr: str, ki67: float | None) -> str:
         return "triple_negative" if her2 == "negative" else "her2_enriched"
     if her2 == "positive":
         return "luminal_b_her2"
-    if ki67 is None:
-        return "luminal_unspecified"
-    if ki67 >= 20 or pr == "negative":
+    # 2.0: a PR-negative tumour is luminal B whatever its Ki-67 (St Gallen 2013).
+    if pr == "negative" or (ki67 is not None and ki67 >= 20):
         return "luminal_b"
-    if pr == "positive":
+    if pr == "positive" and ki67 is not None:
         return "luminal_a"
     return "luminal_unspecified"
 
 
-def is_recent_tamoxifen(case: Case) -> bool:
-    if not case.prior_tamoxifen:
+RECENT_MONTHS = 12
+
+
+def _is_recent(taken: bool, end: dt.date | None, recurrence: dt.date) -> bool:
+    """Taken and still taken, or stopped 12 or fewer whole months before the recurrence."""
+    if not taken:
         return False
-    if case.tamoxifen_end_date is None:
+    if end is None:
         return True
-    return whole_months_between(case.tamoxifen_end_date, case.recurrence_date) <= 12
+    return whole_months_between(end, recurrence) <= RECENT_MONTHS
+
+
+def is_recent_tamoxifen(case: Case) -> bool:
+    return _is_recent(case.prior_tamoxifen, case.tamoxifen_end_date, case.recurrence_date)
+
+
+def is_recent_aromatase_inhibitor(case: Case) -> bool:
+    return _is_recent(
+        case.prior_aromatase_inhibitor, case.aromatase_inhibitor_end_date, case.recurrence_date
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +111,19 @@ class Facts:
     distant_sites: tuple[str, ...]
     visceral_sites: tuple[str, ...]
     distant_lesions: int | None
+    counted_lesions: int
     oligometastatic: bool
     disease_free_interval_months: int | None
     recent_tamoxifen: bool
+    recent_aromatase_inhibitor: bool
+    her2_confirmed: bool
+    staged: bool
+    poor_performance_status: bool
+    not_easily_measurable: bool
+    contralateral_only: bool
+    # Fit for local treatment of metastases; worked out from FIT_CONDITIONS (conditions.py)
+    # once the other facts are known, so the rules and unmet_conditions share one definition.
+    fit: bool = False
 
     @property
     def metastatic(self) -> bool:
@@ -115,13 +144,16 @@ def derive_facts(case: Case) -> Facts:
         else "metastatic"
     )
     counts = [s.lesions for s in case.sites if s.site in _DISTANT]
-    distant_lesions = sum(counts) if counts and None not in counts else None  # type: ignore[arg-type]
+    counted = sum(c for c in counts if c is not None)
+    distant_lesions = counted if counts and None not in counts else None
     hr = hormone_receptor_status(case.er, case.pr)
     her2 = her2_status(case.her2_ihc, case.her2_ish)
     dfi = None
     if case.presentation == "recurrence" and case.primary_diagnosis_date is not None:
         dfi = whole_months_between(case.primary_diagnosis_date, case.recurrence_date)
-    return Facts(
+    metastatic = category == "metastatic"
+    workup = case.workup
+    facts = Facts(
         case=case,
         site_names=names,
         hr=hr,
@@ -133,9 +165,18 @@ def derive_facts(case: Case) -> Facts:
         distant_sites=distant,
         visceral_sites=tuple(s for s in distant if s in VISCERAL_SITES),
         distant_lesions=distant_lesions,
-        oligometastatic=category == "metastatic"
-        and distant_lesions is not None
-        and distant_lesions <= 5,
+        counted_lesions=counted,
+        oligometastatic=metastatic and distant_lesions is not None and distant_lesions <= 5,
         disease_free_interval_months=dfi,
         recent_tamoxifen=is_recent_tamoxifen(case),
+        recent_aromatase_inhibitor=is_recent_aromatase_inhibitor(case),
+        her2_confirmed=her2 == "positive" and case.her2_ish == "amplified",
+        staged=workup.chest_imaging and workup.abdominal_imaging,
+        poor_performance_status=case.ecog is not None and case.ecog >= 3,
+        not_easily_measurable=metastatic
+        and bool(distant)
+        and all(s in NOT_EASILY_MEASURABLE_SITES for s in distant),
+        contralateral_only=distant == ("contralateral_breast",),
     )
+    object.__setattr__(facts, "fit", all(c.ok(facts) for c in FIT_CONDITIONS))
+    return facts

@@ -8,7 +8,12 @@ choices and one label per field.
 from __future__ import annotations
 
 RULESET_ID = "mbc-recurrence"
-RULESET_VERSION = "1.0"
+RULESET_VERSION = "2.0"
+RULESET_NOTE = (
+    "Encodes one guideline summary (Treatment of Breast Carcinoma Recurrence, last updated "
+    "2025-11-05, marked by its publisher as educational and pending human review) and one patient "
+    "guide (2012, revised 2015); it is not a complete or current statement of care."
+)
 
 PRESENTATIONS = ("recurrence", "de_novo_stage_iv")
 MENOPAUSAL_STATUSES = ("premenopausal", "postmenopausal", "unknown")
@@ -43,6 +48,8 @@ DISTANT_SITES = (
 SITES = LOCOREGIONAL_SITES + DISTANT_SITES
 # Brain is deliberately absent: the contract counts it on its own.
 VISCERAL_SITES = frozenset({"lung", "pleura", "liver", "peritoneum", "adrenal", "ovary"})
+# Disease at these sites alone is "not easily measurable" (contract section 2).
+NOT_EASILY_MEASURABLE_SITES = frozenset({"bone", "pleura", "peritoneum"})
 
 WORKUP_ITEMS = (
     "cbc",
@@ -102,6 +109,7 @@ FIELD_LABELS = {
     "prior_tamoxifen": "Prior tamoxifen",
     "tamoxifen_end_date": "Tamoxifen end date",
     "prior_aromatase_inhibitor": "Prior aromatase inhibitor",
+    "aromatase_inhibitor_end_date": "Aromatase inhibitor end date",
     "primary_in_situ": "Primary tumour in place",
     "sites": "Sites",
     "er": "Oestrogen receptor (ER)",
@@ -120,6 +128,7 @@ FIELD_LABELS = {
     "symptomatic_sites": "Symptomatic sites",
     "systemic_disease_controlled": "Systemic disease controlled",
     "resectable": "Resectable",
+    "bulky_disease": "Bulky disease",
     "workup": "Workup",
 }
 
@@ -135,6 +144,8 @@ ERROR_CODES = (
     "duplicate_site",
     "symptomatic_site_not_present",
     "tamoxifen_end_without_tamoxifen",
+    "aromatase_inhibitor_end_without_aromatase_inhibitor",
+    "breast_site_after_mastectomy",
     "de_novo_without_distant_site",
     "wrong_type",
 )

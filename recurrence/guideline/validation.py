@@ -67,6 +67,7 @@ SCALAR_FIELDS: dict[str, FieldSpec] = {
     "prior_tamoxifen": FieldSpec("bool"),
     "tamoxifen_end_date": FieldSpec("date", nullable=True),
     "prior_aromatase_inhibitor": FieldSpec("bool"),
+    "aromatase_inhibitor_end_date": FieldSpec("date", nullable=True),
     "primary_in_situ": FieldSpec("bool"),
     "er": FieldSpec("choice", RECEPTOR_RESULTS),
     "pr": FieldSpec("choice", RECEPTOR_RESULTS),
@@ -83,6 +84,7 @@ SCALAR_FIELDS: dict[str, FieldSpec] = {
     "hypercalcaemia": FieldSpec("bool"),
     "systemic_disease_controlled": FieldSpec("bool", nullable=True),
     "resectable": FieldSpec("bool", nullable=True),
+    "bulky_disease": FieldSpec("bool", nullable=True),
 }
 REQUIRED_FIELDS = ("presentation", "recurrence_date", "sites")
 COMPOUND_FIELDS = ("sites", "symptomatic_sites", "workup")
@@ -371,13 +373,14 @@ def _check_dates(values: dict[str, Any], today: dt.date, errs: _Collector) -> No
             "date_order",
             "Recurrence date is before the primary diagnosis date; check both dates.",
         )
-    tamoxifen_end = values.get("tamoxifen_end_date")
-    if tamoxifen_end is not None and tamoxifen_end < primary:
-        errs.add(
-            "tamoxifen_end_date",
-            "date_order",
-            "Tamoxifen end date is before the primary diagnosis date; check both dates.",
-        )
+    for name in ("tamoxifen_end_date", "aromatase_inhibitor_end_date"):
+        end = values.get(name)
+        if end is not None and end < primary:
+            errs.add(
+                name,
+                "date_order",
+                f"{_label(name)} is before the primary diagnosis date; check both dates.",
+            )
 
 
 def _check_cross_fields(
@@ -393,8 +396,29 @@ def _check_cross_fields(
             "tamoxifen_end_without_tamoxifen",
             "A tamoxifen end date is given but prior tamoxifen is not ticked.",
         )
+    if (
+        values.get("aromatase_inhibitor_end_date") is not None
+        and data.get("prior_aromatase_inhibitor", False) is False
+    ):
+        errs.add(
+            "aromatase_inhibitor_end_date",
+            "aromatase_inhibitor_end_without_aromatase_inhibitor",
+            "An aromatase inhibitor end date is given but prior aromatase inhibitor is not ticked.",
+        )
     if present is None:
         return
+    if "breast" in present and values.get("prior_breast_surgery") == "mastectomy":
+        index = next(
+            i
+            for i, item in enumerate(data.get("sites") or [])
+            if isinstance(item, Mapping) and item.get("site") == "breast"
+        )
+        errs.add(
+            f"sites[{index}].site",
+            "breast_site_after_mastectomy",
+            "Site 'breast (same side)' cannot follow a mastectomy: after a mastectomy a local "
+            "recurrence is recorded as chest wall. Correct the site or the prior breast surgery.",
+        )
     if symptomatic:
         raw = data.get("symptomatic_sites") or []
         for i, site in enumerate(raw):

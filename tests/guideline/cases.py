@@ -81,13 +81,16 @@ def run(data: dict[str, Any], today: dt.date = TODAY) -> dict[str, Any]:
 
 
 def codes(result: dict[str, Any]) -> set[str]:
-    """Every code of a result, recommendations and prognostic factors alike."""
-    prognosis = result["prognosis"]
-    return (
-        {r["code"] for r in result["recommendations"]}
-        | set(prognosis["favourable"])
-        | set(prognosis["unfavourable"])
-    )
+    """Every code a result gives: its recommendations and its favourable prognostic factors
+    (a factor that is absent or unknown is not given)."""
+    return {r["code"] for r in result["recommendations"]} | set(result["prognosis"]["favourable"])
+
+
+def prognosis_list(result: dict[str, Any], code: str) -> str | None:
+    """The prognosis list (favourable, absent, unknown) that holds `code`, or None."""
+    found = [name for name, listed in result["prognosis"].items() if code in listed]
+    assert len(found) <= 1, f"{code} is in {found}"
+    return found[0] if found else None
 
 
 def recommendation(result: dict[str, Any], code: str) -> dict[str, Any]:

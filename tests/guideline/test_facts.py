@@ -111,13 +111,14 @@ SUBTYPE = [
         "luminal_unspecified",
     ),
     (
+        # 2.0: PR negative is enough for luminal B, whatever Ki-67 (St Gallen 2013)
         "Ki-67 null, PR negative",
         "positive",
         "negative",
         "0",
         "not_done",
         None,
-        "luminal_unspecified",
+        "luminal_b",
     ),
     (
         "ER negative, PR positive, low Ki-67",
@@ -147,12 +148,15 @@ def test_it_derives_the_surrogate_subtype(er, pr, ihc, ish, ki67, expected):
 
 @pytest.mark.parametrize("site", LOCOREGIONAL_SITES)
 def test_it_calls_a_recurrence_at_one_local_regional_site_isolated(site):
-    f = facts(LOCOREGIONAL, sites=sites(site))
+    # an in-breast site needs a breast that is still there (section 1)
+    f = facts(LOCOREGIONAL, sites=sites(site), prior_breast_surgery="breast_conserving")
     assert (f.category, f.intent) == ("isolated_locoregional", "curative")
 
 
 def test_it_calls_a_recurrence_at_every_local_regional_site_isolated():
-    f = facts(LOCOREGIONAL, sites=sites(*LOCOREGIONAL_SITES))
+    f = facts(
+        LOCOREGIONAL, sites=sites(*LOCOREGIONAL_SITES), prior_breast_surgery="breast_conserving"
+    )
     assert (f.category, f.intent) == ("isolated_locoregional", "curative")
     assert f.distant_sites == ()
     assert f.oligometastatic is False
@@ -373,3 +377,133 @@ def test_it_measures_recent_tamoxifen_in_calendar_months_at_month_ends():
 def test_it_keeps_the_case_in_the_facts():
     case = parse_case(build(METASTATIC), today=TODAY)
     assert derive_facts(case).case == case
+
+
+# --- facts new in 2.0 (contract section 2) ----------------------------------------------
+
+FIT = {
+    "sites": [{"site": "lung", "lesions": 2}],
+    "ecog": 1,
+    "visceral_crisis": False,
+    "bulky_disease": False,
+    "systemic_disease_controlled": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("workup", "staged"),
+    [
+        ({}, True),
+        ({"chest_imaging": False}, False),
+        ({"abdominal_imaging": False}, False),
+        ({"chest_imaging": False, "abdominal_imaging": False}, False),
+        ({"bone_scan": False, "brain_imaging": False, "cbc": False}, True),
+    ],
+)
+def test_section_2_staged_needs_chest_and_abdominal_imaging(workup, staged):
+    assert facts(workup=workup).staged is staged
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fit"),
+    [
+        pytest.param({}, True, id="every condition met"),
+        pytest.param({"sites": [{"site": "lung", "lesions": 5}]}, True, id="5 lesions"),
+        pytest.param({"sites": [{"site": "lung", "lesions": 6}]}, False, id="6 lesions"),
+        pytest.param({"sites": [{"site": "lung", "lesions": None}]}, False, id="not counted"),
+        pytest.param({"workup": {"abdominal_imaging": False}}, False, id="not staged"),
+        pytest.param({"visceral_crisis": True}, False, id="visceral crisis"),
+        pytest.param({"bulky_disease": True}, False, id="bulky"),
+        pytest.param({"bulky_disease": None}, True, id="bulk not assessed"),
+        pytest.param({"ecog": None}, False, id="ECOG not recorded"),
+        pytest.param({"ecog": 2}, True, id="ECOG 2"),
+        pytest.param({"ecog": 3}, False, id="ECOG 3"),
+        pytest.param({"systemic_disease_controlled": True}, False, id="disease controlled"),
+        pytest.param({"systemic_disease_controlled": None}, True, id="control not assessed"),
+        pytest.param(
+            {"sites": [{"site": "contralateral_breast", "lesions": 1}]},
+            False,
+            id="contralateral breast alone",
+        ),
+        pytest.param(
+            {
+                "sites": [
+                    {"site": "contralateral_breast", "lesions": 1},
+                    {"site": "bone", "lesions": 1},
+                ]
+            },
+            True,
+            id="contralateral breast and bone",
+        ),
+    ],
+)
+def test_section_2_fit_for_local_treatment_of_metastases(overrides, fit):
+    assert facts(**{**FIT, **overrides}).fit is fit
+
+
+def test_section_2_fit_is_never_true_for_local_regional_disease():
+    f = facts(LOCOREGIONAL, **{**FIT, "sites": [{"site": "chest_wall", "lesions": 1}]})
+    assert f.fit is False
+
+
+@pytest.mark.parametrize(
+    ("ecog", "poor"), [(None, False), (0, False), (2, False), (3, True), (4, True)]
+)
+def test_section_2_poor_performance_status_is_ecog_3_or_4(ecog, poor):
+    assert facts(ecog=ecog).poor_performance_status is poor
+
+
+@pytest.mark.parametrize(
+    ("names", "hard"),
+    [
+        (("bone",), True),
+        (("pleura",), True),
+        (("peritoneum",), True),
+        (("bone", "pleura", "peritoneum"), True),
+        (("bone", "lung"), False),
+        (("liver",), False),
+    ],
+)
+def test_section_2_not_easily_measurable_disease(names, hard):
+    assert facts(sites=sites(*names)).not_easily_measurable is hard
+
+
+def test_section_2_local_regional_disease_is_not_called_not_easily_measurable():
+    assert facts(LOCOREGIONAL).not_easily_measurable is False
+
+
+@pytest.mark.parametrize(
+    ("taken", "end", "recent"),
+    [
+        (False, None, False),
+        (True, None, True),  # still taking it
+        (True, "2023-04-10", True),  # 12 months before the recurrence of 2024-04-10
+        (True, "2023-04-11", True),
+        (True, "2023-04-09", True),  # 12 whole months, one day more: still 12
+        (True, "2023-03-10", False),  # 13 months
+    ],
+)
+def test_section_2_recent_aromatase_inhibitor_by_the_12_month_rule(taken, end, recent):
+    data = {"prior_aromatase_inhibitor": taken}
+    if end:
+        data["aromatase_inhibitor_end_date"] = end
+    f = facts(**data)
+    assert f.recent_aromatase_inhibitor is recent
+    assert f.recent_tamoxifen is False
+
+
+@pytest.mark.parametrize(
+    ("ihc", "ish", "her2", "confirmed"),
+    [
+        ("3+", "amplified", "positive", True),
+        ("3+", "not_done", "positive", False),
+        ("3+", "not_amplified", "positive", False),
+        ("2+", "amplified", "positive", True),
+        ("0", "amplified", "positive", True),
+        ("2+", "not_done", "equivocal", False),
+        ("1+", "not_done", "negative", False),
+    ],
+)
+def test_section_2_her2_confirmed_needs_amplified_ish(ihc, ish, her2, confirmed):
+    f = facts(her2_ihc=ihc, her2_ish=ish)
+    assert (f.her2, f.her2_confirmed) == (her2, confirmed)

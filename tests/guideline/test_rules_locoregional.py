@@ -10,9 +10,14 @@ from tests.guideline.cases import LOCOREGIONAL, build, check, codes, recommendat
 from tests.guideline.contract import LOCOREGIONAL_CODES, METASTATIC_CODES
 
 ALWAYS = ["LRR_CURATIVE_INTENT", "LRR_ADJUVANT_SYSTEMIC", "WARN_UNDERTREATMENT_LRR"]
+# 2.0: mastectomy after breast conservation rests on the radiotherapy already given
 IN_BREAST_AFTER_BCT = build(
-    LOCOREGIONAL, sites=sites("breast"), prior_breast_surgery="breast_conserving"
+    LOCOREGIONAL,
+    sites=sites("breast"),
+    prior_breast_surgery="breast_conserving",
+    prior_breast_radiotherapy=True,
 )
+TREATMENTS = [c for c, k in LOCOREGIONAL_CODES.items() if isinstance(k, tuple)]
 
 ROWS = [
     # Treat with curative intent like a new primary breast cancer
@@ -33,9 +38,11 @@ ROWS = [
         include=ALWAYS,
     ),
     row(
-        "Curative intent: also with poor performance status",
+        "Curative intent: with poor performance status, consider and no undertreatment warning",
         build(LOCOREGIONAL, ecog=4),
-        include=ALWAYS,
+        include=["LRR_CURATIVE_INTENT", "LRR_ADJUVANT_SYSTEMIC"],
+        exclude=["WARN_UNDERTREATMENT_LRR"],
+        kinds={"LRR_CURATIVE_INTENT": "consider", "LRR_ADJUVANT_SYSTEMIC": "consider"},
     ),
     # Surgical resection should be radical if technically feasible
     row(
@@ -87,9 +94,10 @@ ROWS = [
         exclude=["LRR_MASTECTOMY_AFTER_BCT"],
     ),
     row(
-        "Mastectomy after BCT: after mastectomy",
-        build(IN_BREAST_AFTER_BCT, prior_breast_surgery="mastectomy"),
-        exclude=["LRR_MASTECTOMY_AFTER_BCT"],
+        "Mastectomy after BCT: breast conservation without radiotherapy (2.0)",
+        build(IN_BREAST_AFTER_BCT, prior_breast_radiotherapy=False),
+        include=["LRR_RADICAL_RESECTION", "LRR_RADIOTHERAPY"],
+        exclude=["LRR_MASTECTOMY_AFTER_BCT", "WARN_PRIOR_RADIOTHERAPY"],
     ),
     row(
         "Mastectomy after BCT: no prior surgery",
@@ -152,11 +160,31 @@ def test_it_follows_the_local_regional_algorithm(data, include, exclude, kinds):
     assert (result["category"], result["intent"]) == ("isolated_locoregional", "curative")
 
 
-def test_it_gives_every_local_regional_code_its_contract_kind():
-    result = run(build(IN_BREAST_AFTER_BCT, resectable=False, prior_breast_radiotherapy=True))
+@pytest.mark.parametrize(
+    ("ecog", "kind"),
+    [(None, "treatment"), (0, "treatment"), (2, "treatment"), (3, "consider"), (4, "consider")],
+)
+@pytest.mark.parametrize("resectable", [True, False])
+def test_section_4_every_local_regional_treatment_is_consider_with_poor_performance_status(
+    ecog, kind, resectable
+):
+    result = run(
+        build(
+            IN_BREAST_AFTER_BCT,
+            resectable=resectable,
+            prior_breast_radiotherapy=resectable,
+            ecog=ecog,
+        )
+    )
+    seen = set()
     for rec in result["recommendations"]:
-        if rec["code"] in LOCOREGIONAL_CODES:
+        if rec["code"] in TREATMENTS:
+            assert rec["kind"] == kind, rec["code"]
+            seen.add(rec["code"])
+        elif rec["code"] in LOCOREGIONAL_CODES:
             assert rec["kind"] == LOCOREGIONAL_CODES[rec["code"]], rec["code"]
+    assert len(seen) >= 4
+    assert ("WARN_UNDERTREATMENT_LRR" in codes(result)) is (kind == "treatment")
 
 
 def test_it_mentions_endocrine_therapy_in_the_adjuvant_plan_when_hr_positive():

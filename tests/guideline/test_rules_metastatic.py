@@ -43,7 +43,18 @@ CHEMO = [
     "MONITOR_CHEMO_RESPONSE",
     "WARN_NO_HIGH_DOSE_CHEMO",
 ]
-HER2 = ["HER2_TRASTUZUMAB", "HER2_CARDIAC_MONITORING", "HER2_LAPATINIB_OPTION"]
+HER2 = [
+    "HER2_TRASTUZUMAB",
+    "HER2_CARDIAC_MONITORING",
+    "HER2_LAPATINIB_OPTION",
+    "WARN_NO_ANTHRACYCLINE_WITH_TRASTUZUMAB",
+]
+# 2.0: in a visceral crisis the single-agent preference gives way to the rapid response
+CHEMO_IN_CRISIS = [c for c in CHEMO if c != "CHEMO_SINGLE_AGENT_PREFERRED"] + [
+    "CHEMO_RAPID_RESPONSE",
+    "CHEMO_DURATION",
+    "CHEMO_LATER_LINES",
+]
 
 PRE = build(METASTATIC, menopausal_status="premenopausal")
 TRIPLE_NEGATIVE = build(METASTATIC, er="negative", pr="negative", her2_ihc="0")
@@ -76,10 +87,10 @@ ROWS = [
         exclude=["CHEMOTHERAPY"],
     ),
     row(
-        "HR+: visceral crisis goes to chemotherapy",
+        "HR+: visceral crisis goes to chemotherapy, without the single-agent preference",
         build(METASTATIC, visceral_crisis=True),
-        include=CHEMO,
-        exclude=ENDOCRINE,
+        include=CHEMO_IN_CRISIS,
+        exclude=[*ENDOCRINE, "CHEMO_SINGLE_AGENT_PREFERRED"],
     ),
     row(
         "HR+: endocrine resistance goes to chemotherapy",
@@ -121,21 +132,21 @@ ROWS = [
         build(PRE, prior_tamoxifen=True, tamoxifen_end_date="2023-04-10"),
         include=["ENDO_AI_OVARIAN_SUPPRESSION"],
         exclude=["ENDO_TAMOXIFEN_OVARIAN_SUPPRESSION"],
-        kinds={"ENDO_AI_OVARIAN_SUPPRESSION": "treatment"},
+        kinds={"ENDO_AI_OVARIAN_SUPPRESSION": "consider"},
     ),
     row(
         "Premenopausal: tamoxifen stopped 6 months before",
         build(PRE, prior_tamoxifen=True, tamoxifen_end_date="2023-10-01"),
         include=["ENDO_AI_OVARIAN_SUPPRESSION"],
         exclude=["ENDO_TAMOXIFEN_OVARIAN_SUPPRESSION"],
-        kinds={"ENDO_AI_OVARIAN_SUPPRESSION": "treatment"},
+        kinds={"ENDO_AI_OVARIAN_SUPPRESSION": "consider"},
     ),
     row(
         "Premenopausal: still taking tamoxifen",
         build(PRE, prior_tamoxifen=True),
         include=["ENDO_AI_OVARIAN_SUPPRESSION"],
         exclude=["ENDO_TAMOXIFEN_OVARIAN_SUPPRESSION"],
-        kinds={"ENDO_AI_OVARIAN_SUPPRESSION": "treatment"},
+        kinds={"ENDO_AI_OVARIAN_SUPPRESSION": "consider"},
     ),
     row("Premenopausal: hr negative", build(PRE, er="negative", pr="negative"), exclude=ENDOCRINE),
     row(
@@ -156,10 +167,11 @@ ROWS = [
         },
     ),
     row(
-        "Postmenopausal: recent tamoxifen changes nothing",
+        "Postmenopausal: still taking tamoxifen, tamoxifen not offered again (2.0)",
         build(METASTATIC, prior_tamoxifen=True),
-        include=POSTMENOPAUSAL,
-        exclude=PREMENOPAUSAL,
+        include=["ENDO_AROMATASE_INHIBITOR", "ENDO_SECOND_LINE_OPTIONS"],
+        exclude=[*PREMENOPAUSAL, "ENDO_TAMOXIFEN_ALTERNATIVE"],
+        kinds={"ENDO_SECOND_LINE_OPTIONS": "info"},
     ),
     row(
         "Postmenopausal: visceral crisis",
@@ -237,8 +249,8 @@ ROWS = [
     row(
         "Chemotherapy: hr unknown with visceral crisis",
         build(HR_UNKNOWN, visceral_crisis=True),
-        include=CHEMO,
-        exclude=ENDOCRINE,
+        include=CHEMO_IN_CRISIS,
+        exclude=[*ENDOCRINE, "CHEMO_SINGLE_AGENT_PREFERRED", "SYSTEMIC_CHOICE_AWAITS_RECEPTORS"],
     ),
     row(
         "Chemotherapy: hr unknown with endocrine resistance",
@@ -268,14 +280,35 @@ ROWS = [
     ),
     # HER2-positive disease: trastuzumab with cardiac monitoring; lapatinib (patient guide)
     row(
-        "HER2: IHC 3+",
+        "HER2: IHC 3+ without ISH is not confirmed, trastuzumab to consider (2.0)",
         build(METASTATIC, her2_ihc="3+"),
-        include=HER2,
+        include=[*HER2, "HER2_ISH_CONFIRMATION", "HR_HER2_BOTH_BRANCHES"],
         kinds={
-            "HER2_TRASTUZUMAB": "treatment",
+            "HER2_TRASTUZUMAB": "consider",
             "HER2_CARDIAC_MONITORING": "monitoring",
-            "HER2_LAPATINIB_OPTION": "consider",
+            "HER2_LAPATINIB_OPTION": "info",
+            "WARN_NO_ANTHRACYCLINE_WITH_TRASTUZUMAB": "warning",
+            "HR_HER2_BOTH_BRANCHES": "info",
         },
+    ),
+    row(
+        "HER2: IHC 3+ and ISH amplified, confirmed, trastuzumab a treatment",
+        build(METASTATIC, her2_ihc="3+", her2_ish="amplified"),
+        include=HER2,
+        exclude=["HER2_ISH_CONFIRMATION"],
+        kinds={"HER2_TRASTUZUMAB": "treatment"},
+    ),
+    row(
+        "HER2: IHC 3+ and ISH not amplified, discordant, trastuzumab to consider",
+        build(METASTATIC, her2_ihc="3+", her2_ish="not_amplified"),
+        include=[*HER2, "HER2_ISH_CONFIRMATION"],
+        kinds={"HER2_TRASTUZUMAB": "consider"},
+    ),
+    row(
+        "HER2: hormone receptor negative, no both-branches note",
+        build(METASTATIC, er="negative", pr="negative", her2_ish="amplified"),
+        include=HER2,
+        exclude=["HR_HER2_BOTH_BRANCHES"],
     ),
     row(
         "HER2: IHC 2+ amplified",
@@ -364,9 +397,9 @@ ROWS = [
         include=["SURGERY_LIMITED_METASTATIC"],
     ),
     row(
-        "Limited metastatic surgery: ECOG not recorded",
+        "Limited metastatic surgery: ECOG not recorded (2.0: must be recorded)",
         build(OLIGO, ecog=None),
-        include=["SURGERY_LIMITED_METASTATIC"],
+        exclude=["SURGERY_LIMITED_METASTATIC"],
     ),
     row(
         "Limited metastatic surgery: ECOG 3",
@@ -438,13 +471,16 @@ ROWS = [
         include=["LIVER_RESECTION"],
     ),
     row(
-        "Liver resection: liver only, lesions not counted",
+        "Liver resection: liver only, lesions not counted (2.0: must be counted)",
         build(LIVER_ONLY, sites=sites("liver")),
-        include=["LIVER_RESECTION"],
+        exclude=["LIVER_RESECTION"],
     ),
     row(
         "Liver resection: liver and local-regional disease",
-        build(LIVER_ONLY, sites=sites("chest_wall", "liver")),
+        build(
+            LIVER_ONLY,
+            sites=[{"site": "chest_wall", "lesions": 1}, {"site": "liver", "lesions": 1}],
+        ),
         include=["LIVER_RESECTION"],
     ),
     row("Liver resection: ECOG 2", build(LIVER_ONLY, ecog=2), exclude=["LIVER_RESECTION"]),
@@ -584,7 +620,7 @@ def test_it_orders_recommendations_by_kind_then_rule(data):
 @pytest.mark.parametrize("data", MANY)
 def test_it_gives_each_recommendation_its_reasons_and_source(data):
     result = run(data)
-    assert result["ruleset"] == {"id": "mbc-recurrence", "version": "1.0"}
+    assert (result["ruleset"]["id"], result["ruleset"]["version"]) == ("mbc-recurrence", "2.0")
     assert set(result) >= {
         "ruleset",
         "category",
@@ -603,6 +639,7 @@ def test_it_gives_each_recommendation_its_reasons_and_source(data):
         assert all(isinstance(reason, str) and reason.strip() for reason in rec["because"])
         assert rec["source"]["id"] in SOURCES, rec["code"]
         assert isinstance(rec["source"]["section"], str) and rec["source"]["section"]
+        assert isinstance(rec["source"]["passage"], str) and len(rec["source"]["passage"]) >= 25
         assert rec["title"].strip() and rec["detail"].strip()
 
 
@@ -610,24 +647,20 @@ def test_it_gives_each_recommendation_its_reasons_and_source(data):
 def test_it_emits_each_code_once(data):
     result = run(data)
     every = [r["code"] for r in result["recommendations"]]
-    every += result["prognosis"]["favourable"] + result["prognosis"]["unfavourable"]
+    every += [c for listed in result["prognosis"].values() for c in listed]
     assert len(every) == len(set(every))
 
 
 def test_it_puts_the_reasons_of_the_case_into_because():
     rec = recommendation(run(build(METASTATIC, endocrine_resistance=True)), "CHEMOTHERAPY")
     assert any("resist" in reason.lower() for reason in rec["because"])
-    rec = recommendation(run(build(OLIGO, ecog=None)), "SURGERY_LIMITED_METASTATIC")
-    assert any("5" in reason for reason in rec["because"])
+    rec = recommendation(run(build(OLIGO, ecog=2)), "SURGERY_LIMITED_METASTATIC")
+    assert any("5 distant lesions" in reason for reason in rec["because"])
+    assert "ECOG 2 (2 or lower)" in rec["because"]
 
 
 def test_it_cites_the_studies_the_contract_names():
-    result = run(
-        build(
-            CONTROLLED_DE_NOVO,
-            sites=[{"site": "breast", "lesions": 1}, {"site": "liver", "lesions": 1}],
-            ecog=0,
-        )
-    )
-    assert recommendation(result, "PRIMARY_TUMOUR_SURGERY")["source"]["id"] == "soomro-2021"
-    assert recommendation(result, "LIVER_RESECTION")["source"]["id"] == "severance-liver"
+    primary = run(build(CONTROLLED_DE_NOVO, ecog=0))
+    assert recommendation(primary, "PRIMARY_TUMOUR_SURGERY")["source"]["id"] == "soomro-2021"
+    liver = run(LIVER_ONLY)
+    assert recommendation(liver, "LIVER_RESECTION")["source"]["id"] == "severance-liver"

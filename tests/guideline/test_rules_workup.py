@@ -202,7 +202,27 @@ ROWS = [
         build(METASTATIC, her2_ihc="2+", her2_ish="amplified"),
         exclude=["HER2_ISH_CONFIRMATION"],
     ),
-    row("HER2 ISH: IHC 3+", build(METASTATIC, her2_ihc="3+"), exclude=["HER2_ISH_CONFIRMATION"]),
+    # 2.0: HER2 positive but not confirmed by ISH also asks for ISH
+    row(
+        "HER2 ISH: IHC 3+, ISH not done",
+        build(METASTATIC, her2_ihc="3+"),
+        include=["HER2_ISH_CONFIRMATION"],
+    ),
+    row(
+        "HER2 ISH: IHC 3+, ISH not amplified (discordant)",
+        build(METASTATIC, her2_ihc="3+", her2_ish="not_amplified"),
+        include=["HER2_ISH_CONFIRMATION"],
+    ),
+    row(
+        "HER2 ISH: IHC 3+, ISH amplified (confirmed)",
+        build(METASTATIC, her2_ihc="3+", her2_ish="amplified"),
+        exclude=["HER2_ISH_CONFIRMATION"],
+    ),
+    row(
+        "HER2 ISH: IHC 1+, ISH amplified (confirmed)",
+        build(METASTATIC, her2_ihc="1+", her2_ish="amplified"),
+        exclude=["HER2_ISH_CONFIRMATION"],
+    ),
     row(
         "HER2 ISH: IHC unknown",
         build(METASTATIC, her2_ihc="unknown"),
@@ -292,3 +312,92 @@ def test_it_asks_for_the_whole_assessment_of_a_bare_case():
         "RECEPTOR_REASSESSMENT",
         "PERFORMANCE_STATUS_ASSESSMENT",
     }
+
+
+# --- new in 2.0: both categories ----------------------------------------------------------
+
+NEW_ROWS = [
+    # CONTRALATERAL_NEW_PRIMARY_CHECK: warning when the opposite breast is the only distant site
+    row(
+        "Contralateral breast: the only distant site",
+        build(METASTATIC, sites=[{"site": "contralateral_breast", "lesions": 1}]),
+        include=["CONTRALATERAL_NEW_PRIMARY_CHECK"],
+        kinds={"CONTRALATERAL_NEW_PRIMARY_CHECK": "warning"},
+    ),
+    row(
+        "Contralateral breast: with bone disease",
+        build(
+            METASTATIC,
+            sites=[{"site": "contralateral_breast", "lesions": 1}, {"site": "bone", "lesions": 2}],
+        ),
+        include=["CONTRALATERAL_NEW_PRIMARY_CHECK"],
+        kinds={"CONTRALATERAL_NEW_PRIMARY_CHECK": "workup"},
+    ),
+    row(
+        "Contralateral breast: with a chest wall recurrence",
+        build(
+            LOCOREGIONAL,
+            sites=[
+                {"site": "chest_wall", "lesions": 1},
+                {"site": "contralateral_breast", "lesions": 1},
+            ],
+        ),
+        include=["CONTRALATERAL_NEW_PRIMARY_CHECK"],
+        kinds={"CONTRALATERAL_NEW_PRIMARY_CHECK": "warning"},
+    ),
+    row(
+        "Contralateral breast: not a site",
+        build(METASTATIC),
+        exclude=["CONTRALATERAL_NEW_PRIMARY_CHECK"],
+    ),
+    # WARN_POOR_PERFORMANCE_STATUS and SYMPTOM_FOCUSED_CARE: ECOG 3 or 4, both categories
+    *[
+        row(
+            f"Poor performance status: ECOG {ecog}, {name}",
+            build(base, ecog=ecog),
+            include=["WARN_POOR_PERFORMANCE_STATUS", "SYMPTOM_FOCUSED_CARE"],
+            kinds={"WARN_POOR_PERFORMANCE_STATUS": "warning", "SYMPTOM_FOCUSED_CARE": "consider"},
+        )
+        for ecog in (3, 4)
+        for name, base in (("metastatic", METASTATIC), ("local-regional", LOCOREGIONAL))
+    ],
+    *[
+        row(
+            f"Poor performance status: ECOG {ecog}",
+            build(METASTATIC, ecog=ecog),
+            exclude=["WARN_POOR_PERFORMANCE_STATUS", "SYMPTOM_FOCUSED_CARE"],
+        )
+        for ecog in (None, 0, 2)
+    ],
+    # SHARED_DECISION and PSYCHOSOCIAL_SUPPORT: every patient
+    *[
+        row(
+            f"Always: {name}",
+            base,
+            include=["SHARED_DECISION", "PSYCHOSOCIAL_SUPPORT"],
+            kinds={"SHARED_DECISION": "info", "PSYCHOSOCIAL_SUPPORT": "supportive"},
+        )
+        for name, base in (
+            ("metastatic", METASTATIC),
+            ("local-regional", LOCOREGIONAL),
+            ("de novo", DE_NOVO),
+        )
+    ],
+]
+
+
+@pytest.mark.parametrize(("data", "include", "exclude", "kinds"), NEW_ROWS)
+def test_section_4_both_categories_new_in_2_0(data, include, exclude, kinds):
+    check(data, include, exclude, kinds)
+
+
+def test_section_4_her2_discordance_is_named():
+    result = run(build(METASTATIC, her2_ihc="3+", her2_ish="not_amplified"))
+    assert result["her2"] == "positive"
+    assert "disagree" in recommendation(result, "HER2_ISH_CONFIRMATION")["detail"]
+
+
+def test_section_4_a_contralateral_tumour_alone_is_not_treated_as_metastatic_in_words():
+    result = run(build(METASTATIC, sites=[{"site": "contralateral_breast", "lesions": 1}]))
+    detail = recommendation(result, "CONTRALATERAL_NEW_PRIMARY_CHECK")["detail"]
+    assert "new primary" in detail and "not treated as metastatic" in detail

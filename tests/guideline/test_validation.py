@@ -204,6 +204,56 @@ REFUSED = [
         build(METASTATIC, prior_tamoxifen=False, tamoxifen_end_date="2020-01-01"),
         [("tamoxifen_end_date", "tamoxifen_end_without_tamoxifen")],
     ),
+    # aromatase_inhibitor_end_without_aromatase_inhibitor (new in 2.0)
+    (
+        "aromatase inhibitor end, prior aromatase inhibitor not given",
+        build(METASTATIC, aromatase_inhibitor_end_date="2020-01-01"),
+        [("aromatase_inhibitor_end_date", "aromatase_inhibitor_end_without_aromatase_inhibitor")],
+    ),
+    (
+        "aromatase inhibitor end, prior aromatase inhibitor false",
+        build(
+            METASTATIC, prior_aromatase_inhibitor=False, aromatase_inhibitor_end_date="2020-01-01"
+        ),
+        [("aromatase_inhibitor_end_date", "aromatase_inhibitor_end_without_aromatase_inhibitor")],
+    ),
+    (
+        "aromatase inhibitor end before the primary diagnosis",
+        build(
+            METASTATIC,
+            prior_aromatase_inhibitor=True,
+            aromatase_inhibitor_end_date="2017-01-01",
+        ),
+        [("aromatase_inhibitor_end_date", "date_order")],
+    ),
+    (
+        "aromatase inhibitor end in the future",
+        build(
+            METASTATIC, prior_aromatase_inhibitor=True, aromatase_inhibitor_end_date="2027-01-01"
+        ),
+        [("aromatase_inhibitor_end_date", "future_date")],
+    ),
+    (
+        "aromatase inhibitor end not a date",
+        build(METASTATIC, prior_aromatase_inhibitor=True, aromatase_inhibitor_end_date="last May"),
+        [("aromatase_inhibitor_end_date", "invalid_date")],
+    ),
+    (
+        "bulky disease not a boolean",
+        build(METASTATIC, bulky_disease="yes"),
+        [("bulky_disease", "wrong_type")],
+    ),
+    # breast_site_after_mastectomy (new in 2.0)
+    (
+        "in-breast site after a mastectomy",
+        build(METASTATIC, prior_breast_surgery="mastectomy", sites=sites("lung", "breast")),
+        [("sites[1].site", "breast_site_after_mastectomy")],
+    ),
+    (
+        "in-breast site after a mastectomy, local-regional",
+        build(METASTATIC, prior_breast_surgery="mastectomy", sites=sites("breast")),
+        [("sites[0].site", "breast_site_after_mastectomy")],
+    ),
     # de_novo_without_distant_site
     (
         "de novo with local-regional sites only",
@@ -543,3 +593,46 @@ def test_it_does_not_change_the_input():
     before = build(data)
     parse_case(data, today=TODAY)
     assert data == before
+
+
+@pytest.mark.parametrize("surgery", ["none", "breast_conserving"])
+def test_section_1_an_in_breast_site_is_accepted_without_a_mastectomy(surgery):
+    case = parse_case(
+        build(METASTATIC, prior_breast_surgery=surgery, sites=sites("breast")), today=TODAY
+    )
+    assert case.site_names == ("breast",)
+
+
+def test_section_1_a_chest_wall_site_after_a_mastectomy_is_accepted():
+    case = parse_case(
+        build(METASTATIC, prior_breast_surgery="mastectomy", sites=sites("chest_wall")), today=TODAY
+    )
+    assert case.site_names == ("chest_wall",)
+
+
+def test_section_1_the_new_fields_are_accepted_with_their_values():
+    from recurrence.guideline import parse_case
+
+    case = parse_case(
+        build(
+            METASTATIC,
+            prior_aromatase_inhibitor=True,
+            aromatase_inhibitor_end_date="2023-05-01",
+            bulky_disease=False,
+            resectable=True,
+        ),
+        today=TODAY,
+    )
+    assert case.aromatase_inhibitor_end_date.isoformat() == "2023-05-01"
+    assert (case.bulky_disease, case.resectable) == (False, True)
+    assert parse_case(build(METASTATIC), today=TODAY).bulky_disease is None
+
+
+def test_section_1_the_mastectomy_message_tells_the_coordinator_what_to_record():
+    from recurrence.guideline import CaseRefused, parse_case
+
+    with pytest.raises(CaseRefused) as refused:
+        parse_case(
+            build(METASTATIC, prior_breast_surgery="mastectomy", sites=sites("breast")), today=TODAY
+        )
+    assert "chest wall" in refused.value.errors[0]["message"]

@@ -26,7 +26,7 @@ REFUSED = [v for v in VIGNETTES if "errors" in v["expect"]]
 
 
 def test_it_finds_the_public_vignettes():
-    assert len(VIGNETTES) >= 17
+    assert len(VIGNETTES) >= 28
     assert ACCEPTED and REFUSED
 
 
@@ -40,6 +40,14 @@ def test_it_gives_the_expected_result(vignette):
     got = codes(result)
     assert [c for c in expect.get("include", []) if c not in got] == []
     assert [c for c in expect.get("exclude", []) if c in got] == []
+    prognosis = result["prognosis"]
+    for name in ("absent", "unknown"):
+        assert [c for c in expect.get(name, []) if c not in prognosis[name]] == [], name
+    listed = {c for codes_ in prognosis.values() for c in codes_}
+    assert [c for c in expect.get("not_listed", []) if c in listed] == []
+    kinds = {r["code"]: r["kind"] for r in result["recommendations"]}
+    assert {c: kinds.get(c) for c in expect.get("kinds", {})} == expect.get("kinds", {})
+    assert result["ruleset"]["version"] == "2.0"
 
 
 @pytest.mark.parametrize("vignette", REFUSED, ids=[v["id"] for v in REFUSED])
