@@ -94,6 +94,9 @@ _ENDED = frozenset({"completed", "stopped"})
 _NOT_TAKEN_INTENTS = frozenset({"proposal", "plan"})
 _INACTIVE_CONDITION = frozenset({"inactive", "resolved", "remission"})
 _REFUTED_CONDITION = frozenset({"refuted", "entered-in-error"})
+# MBC Board's import heuristic, not a clinical rule: a stage IV record more than this long
+# after the first record of the cancer is not taken to mean de novo stage IV.
+STAGING_WINDOW_DAYS = 180
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _HER2_SCORE_TEXT = re.compile(r"^\s*([0-3])\s*(\+)?\s*$")
 
@@ -333,6 +336,7 @@ class _Mapper:
         self.primary_recurrence = False
         self.site_onsets: list[dt.date] = []
         self.stage_iv = False
+        self.stage_iv_day: dt.date | None = None
 
     def run(self) -> dict[str, Any]:
         self.patient()
@@ -648,6 +652,8 @@ class _Mapper:
                 }
                 if values & c.STAGE_IV_VALUES:
                     self.stage_iv = True
+                    if day and (self.stage_iv_day is None or day < self.stage_iv_day):
+                        self.stage_iv_day = day
             else:
                 self.report.add(
                     "bundle",
@@ -816,11 +822,19 @@ class _Mapper:
                 "not_found",
                 "The primary cancer condition has no onset date.",
             )
-        presentation, why = None, ""
+        presentation, why, doubtful = None, "", False
         if self.primary_recurrence:
             presentation, why = (
                 "recurrence",
                 "the primary cancer condition's clinical status is recurrence or relapse",
+            )
+        elif self.stage_iv and (earlier := self._earlier_disease()):
+            doubtful = True
+            self.report.add(
+                "presentation",
+                "conflict",
+                f"Stage IV is recorded on {self.stage_iv_day}, but the cancer is on record from "
+                f"{earlier}: recurrence or de novo stage IV is for the coordinator to choose.",
             )
         elif self.stage_iv:
             presentation, why = "de_novo_stage_iv", "the clinical stage group at diagnosis is IV"
@@ -841,12 +855,26 @@ class _Mapper:
                 "needs_review",
                 f"{presentation.replace('_', ' ')}, because {why}; the coordinator confirms it.",
             )
-        else:
+        elif not doubtful:
             self.report.add(
                 "presentation",
                 "not_found",
                 "Neither the stage nor the dates tell recurrence from de novo stage IV; the coordinator chooses.",
             )
+        self._tissue(onset)
+
+    def _earlier_disease(self) -> dt.date | None:
+        """A record of the cancer well before the stage IV record (import heuristic:
+        more than STAGING_WINDOW_DAYS), which makes "de novo" doubtful."""
+        if self.stage_iv_day is None:
+            return None
+        days = [d for d in self.primary_onsets + self.receptor_days if d]
+        first = min(days) if days else None
+        if first and (self.stage_iv_day - first).days > STAGING_WINDOW_DAYS:
+            return first
+        return None
+
+    def _tissue(self, onset: dt.date | None) -> None:
         if self.case.get("er") or self.case.get("pr") or self.case.get("her2_ihc"):
             days = [d for d in getattr(self, "receptor_days", []) if d]
             if onset and days and len(days) == len(self.receptor_days):

@@ -18,6 +18,7 @@ from tests.interop.fhir_builders import (
     by_field,
     codes_of,
     codex,
+    example,
     medication,
     observation,
     patient,
@@ -365,3 +366,28 @@ class TestOtherFields:
         result = import_bundle(bundle(patient(), secondary("94222008", onset="2021-06")))
         assert "recurrence_date" not in result.case
         assert "needs_review" in codes_of(result.report, "recurrence_date")
+
+
+class TestEomPatient:
+    """A third bundle from the CodeX matching service's tests (receptor conversion)."""
+
+    @pytest.fixture(scope="class")
+    def result(self):
+        return import_bundle(example("codex-eom-patient-1.json"))
+
+    def test_the_er_conversion_is_reported_and_the_latest_taken(self, result):
+        assert result.case["er"] == "negative"
+        assert codes_of(result.report, "er") == {"receptor_changed"}
+        assert result.case["pr"] == "negative"
+
+    def test_stage_iv_years_after_the_first_results_is_not_called_de_novo(self, result):
+        assert "presentation" not in result.case
+        assert codes_of(result.report, "presentation") == {"conflict"}
+
+    def test_her2_by_interpretation_only_stays_unknown(self, result):
+        assert "her2_ihc" not in result.case
+        assert codes_of(result.report, "her2_ihc") == {"needs_review"}
+
+    def test_lung_and_ecog_3(self, result):
+        assert result.case["sites"] == [{"site": "lung", "lesions": None}]
+        assert result.case["ecog"] == 3
