@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from interop import services
 from interop.fhir_import import BundleRefused
 from recurrence import roles
-from recurrence.forms import CaseEntry
+from recurrence.forms import CaseEntry, CaseForm
 from recurrence.guideline import CaseRefused
 from recurrence.presentation import field_label
 
