@@ -98,6 +98,21 @@ def case_import(request):
             problem = str(refused)
     if problem is not None:
         return render(request, "interop/import_upload.html", {"problem": problem}, status=400)
+    for name in result.case:
+        if name not in CaseForm.base_fields and name not in (
+            "sites",
+            "symptomatic_sites",
+            "workup",
+        ):
+            result.report.insert(
+                0,
+                {
+                    "field": name,
+                    "code": "needs_review",
+                    "message": f"The record gives {name.replace('_', ' ')} = {result.case[name]}, "
+                    "which this form cannot hold yet: record it on the case once saved.",
+                },
+            )
     token = signing.dumps(
         {"provenance": result.provenance, "report": result.report}, salt=_SALT, compress=True
     )
