@@ -105,7 +105,7 @@ def _resources(value: Any) -> Iterable[dict[str, Any]]:
 def prefetch_bundle(prefetch: Mapping[str, Any]) -> dict[str, Any]:
     """The prefetched resources (single resources or searchset Bundles) as one collection."""
     seen: set[tuple[str, str]] = set()
-    entries = []
+    entries: list[dict[str, Any]] = []
     for value in prefetch.values():
         for resource in _resources(value):
             key = (resource.get("resourceType", ""), str(resource.get("id", len(entries))))

@@ -432,8 +432,8 @@ class _Mapper:
                         day, _ = _onset(cond)
                         if day:
                             self.site_onsets.append(day)
-                        for site in regional:
-                            self._add_site(sites, order, site, None, name)
+                        for region in regional:
+                            self._add_site(sites, order, region, None, name)
                         continue
                 day, partial = _onset(cond)
                 if day:
@@ -765,7 +765,7 @@ class _Mapper:
                 + ". Enter the current result by hand.",
             )
             return
-        ordered = sorted(found, key=lambda r: r.when)
+        ordered = sorted(found, key=lambda r: r.when or dt.date.min)
         latest = ordered[-1]
         same_day = [r for r in ordered if r.when == latest.when]
         if len({r.value for r in same_day}) > 1:
