@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -17,7 +18,17 @@ from recurrence import roles
 from recurrence.models import Case
 
 
-class FhirJSONParser(JSONParser):
+class BundleParser(JSONParser):
+    """JSON, refusing nesting too deep to decode (a 400, not a server error)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None
+
+
+class FhirJSONParser(BundleParser):
     media_type = "application/fhir+json"
 
 
@@ -39,7 +50,7 @@ class FhirImport(APIView):
     """Map a FHIR R4 Bundle (mCODE) to a draft case and its report; nothing is stored."""
 
     permission_classes = [Coordinator]
-    parser_classes = [JSONParser, FhirJSONParser]
+    parser_classes = [BundleParser, FhirJSONParser]
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):

@@ -83,7 +83,7 @@ def _json(request):
         raise cds_hooks.RequestRefused("The request is too large.")
     try:
         return json.loads(request.body or b"null")
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise cds_hooks.RequestRefused("The request body is not JSON.") from None
 
 

@@ -297,7 +297,7 @@ def _parse_entries(entries: list[Any], report: _Report) -> list[dict[str, Any]]:
                 where, "needs_review", f"{name} is not valid FHIR R4 and was skipped: {problems}"
             )
             continue
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, RecursionError) as exc:
             report.add(where, "needs_review", f"{name} is not valid FHIR R4 and was skipped: {exc}")
             continue
         if kind not in USED_TYPES:

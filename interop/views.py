@@ -89,7 +89,7 @@ def case_import(request):
     if problem is None:
         try:
             data = json.loads(upload.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             problem = "The file is not JSON: a FHIR Bundle in JSON is needed."
     if problem is None:
         try:

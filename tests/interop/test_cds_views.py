@@ -295,3 +295,14 @@ def test_over_real_http(live_server, settings):
             timeout=30,
         )
     assert refused.value.code == 401
+
+
+@pytest.mark.django_db
+def test_json_nested_too_deeply_is_400():
+    response = Client().post(
+        SERVICE_PATH,
+        b"[" * 100000 + b"]" * 100000,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token(SERVICE)}",
+    )
+    assert response.status_code == 400

@@ -104,3 +104,10 @@ class TestExportApi:
 
     def test_no_role_is_403(self, stored_case, nobody):
         assert client_for(nobody).get(f"/api/v1/cases/{stored_case.pk}/fhir").status_code == 403
+
+
+@pytest.mark.django_db
+def test_json_nested_too_deeply_is_400_not_a_server_error(coordinator):
+    deep = b"[" * 100000 + b"]" * 100000
+    response = client_for(coordinator).post(IMPORT, deep, content_type="application/json")
+    assert response.status_code == 400

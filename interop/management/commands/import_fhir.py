@@ -45,7 +45,7 @@ class Command(BaseCommand):
             self._fail(f"Cannot read {options['file']}: {exc}.")
         try:
             data = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             self._fail(f"The file is not JSON: {exc}.")
         try:
             result = services.bundle_import(data)
