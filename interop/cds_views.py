@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from urllib.request import Request, urlopen
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from recurrence.presentation import CATEGORY_LABELS, SUBTYPE_LABELS, field_label
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 5 * 1024 * 1024
 FETCH_TIMEOUT_SECONDS = 5
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _site_base() -> str:
@@ -94,12 +95,20 @@ def discovery(request):
     return JsonResponse(cds_hooks.discovery())
 
 
+def _fetch_allowed(server: str) -> bool:
+    """https only; plain http to this machine in development mode, for local testing."""
+    if server.startswith("https://"):
+        return True
+    host = urlsplit(server).hostname
+    return bool(settings.DEVELOPMENT and server.startswith("http://") and host in _LOOPBACK)
+
+
 def _fetch_missing(data: dict, missing: list[str]) -> dict:
-    """Fill missing prefetch keys from the record system's FHIR server (https only)."""
+    """Fill missing prefetch keys from the record system's FHIR server."""
     server = data["fhirServer"].rstrip("/")
     auth = data.get("fhirAuthorization") or {}
     token = auth.get("access_token")
-    if not server.startswith("https://") or not isinstance(token, str):
+    if not _fetch_allowed(server) or not isinstance(token, str):
         return {}
     patient = quote(data["context"]["patientId"], safe="")
     out = {}

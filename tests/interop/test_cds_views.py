@@ -306,3 +306,84 @@ def test_json_nested_too_deeply_is_400():
         HTTP_AUTHORIZATION=f"Bearer {token(SERVICE)}",
     )
     assert response.status_code == 400
+
+
+class _FhirServer:
+    """A tiny FHIR server on this machine that records the calls it receives."""
+
+    def __init__(self, bundle: dict):
+        import http.server
+        import threading
+
+        resources = [e["resource"] for e in bundle["entry"]]
+        calls = self.calls = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                calls.append((self.path, self.headers.get("Authorization")))
+                kind = self.path.split("?")[0].rsplit("/", 1)[-1]
+                found = [r for r in resources if r["resourceType"] == kind]
+                body = json.dumps(searchset(found)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/fhir+json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/fhir"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fhir_server():
+    bundle = codex(1)
+    for entry in bundle["entry"]:
+        if "Secondary" in entry["resource"]["id"]:
+            entry["resource"]["onsetDateTime"] = "2021-04-02"
+    server = _FhirServer(bundle)
+    yield server
+    server.close()
+
+
+def _thin_request(server_url: str) -> dict:
+    body = hook_request(codex(1))
+    body["prefetch"] = {"patient": body["prefetch"]["patient"]}
+    body["fhirServer"] = server_url
+    body["fhirAuthorization"] = {
+        "access_token": "fhir-access-token-xyz",
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "scope": "patient/*.read",
+        "subject": "mbc-board",
+    }
+    return body
+
+
+@pytest.mark.django_db
+def test_missing_prefetch_is_fetched_when_the_issuer_may_send_a_server(
+    settings, fhir_server, caplog
+):
+    settings.CDS_HOOKS_FHIR_FETCH_ISSUERS = [SANDBOX_ISS]
+    caplog.set_level(logging.DEBUG)
+    cards = post(SERVICE_PATH, _thin_request(fhir_server.url), token(SERVICE)).json()["cards"]
+    assert cards[0]["summary"].startswith("MBC Board: Metastatic")
+    paths = sorted(path.split("?")[0] for path, _ in fhir_server.calls)
+    assert paths == ["/fhir/Condition", "/fhir/MedicationStatement", "/fhir/Observation"]
+    assert {auth for _, auth in fhir_server.calls} == {"Bearer fhir-access-token-xyz"}
+    assert "fhir-access-token-xyz" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_fhir_server_is_not_called_for_other_issuers(settings, fhir_server):
+    settings.CDS_HOOKS_FHIR_FETCH_ISSUERS = []
+    [card] = post(SERVICE_PATH, _thin_request(fhir_server.url), token(SERVICE)).json()["cards"]
+    assert fhir_server.calls == []
+    assert "sites of disease" in card["detail"]
