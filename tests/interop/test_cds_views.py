@@ -242,6 +242,30 @@ class TestFeedback:
         assert stored[0].user_comment == "Discussed at the board"
         assert stored[0].issuer == SANDBOX_ISS
 
+    @stores_contract
+    def test_feedback_shows_on_the_matching_case_page(self, coordinator, oncologist, case_data):
+        from django.urls import reverse
+
+        from recurrence.services import case_create
+        from tests.pages.helpers import client_for
+
+        case = case_create(data=case_data(hospital_number="a123"), user=coordinator)
+        card = self._card()
+        body = {
+            "feedback": [
+                {
+                    "card": card["uuid"],
+                    "outcome": "overridden",
+                    "overrideReason": {"userComment": "Board meets on Friday"},
+                    "outcomeTimestamp": "2026-01-05T10:00:00Z",
+                }
+            ]
+        }
+        assert post(FEEDBACK_PATH, body, token(SERVICE)).status_code == 200
+        page = client_for(oncologist).get(reverse("case-detail", args=[case.pk])).content.decode()
+        assert "Feedback from the record system" in page
+        assert "Board meets on Friday" in page and "overridden" in page
+
     def test_feedback_needs_a_token(self):
         card = self._card()
         body = {
