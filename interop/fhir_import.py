@@ -494,7 +494,8 @@ class _Mapper:
             self.report.add(
                 "sites",
                 "mapped",
-                "Sites: " + ", ".join(s.replace("_", " ") for s in order) + ".",
+                ", ".join(s.replace("_", " ") for s in order).capitalize()
+                + ", from the secondary cancer conditions.",
             )
             if any(sites[s] is None for s in order):
                 self.report.add(

@@ -35,9 +35,13 @@ def _check(user) -> None:
         raise PermissionDenied("Importing a case needs the coordinator role.")
 
 
+# What needs the coordinator first, what went well after, what was not used last.
+_ORDER = ("conflict", "receptor_changed", "needs_review", "not_found", "mapped", "unsupported_code")
+
+
 def _report_rows(report: list[dict[str, str]]) -> list[dict[str, str]]:
     rows = []
-    for item in report:
+    for item in sorted(report, key=lambda i: _ORDER.index(i["code"])):
         name = item["field"]
         label = (
             name
