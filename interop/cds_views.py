@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 from interop import cds_hooks, services
 from interop.fhir_import import COORDINATOR_FIELDS, BundleRefused, import_bundle
 from interop.models import CardFeedback, IssuedCard
-from recurrence import services as case_services
 from recurrence.guideline import RULESET, SOURCES, CaseRefused, evaluate_case, parse_case
 from recurrence.presentation import CATEGORY_LABELS, SUBTYPE_LABELS, field_label
 
@@ -180,7 +179,9 @@ def service(request):
 
     defaulted: list[str] = []
     if match is not None:
-        result = evaluate_case(case_services.contract_case(match))
+        result = services.case_result(match)
+        if result.get("errors"):
+            return incomplete([e["message"] for e in result["errors"]])
         origin = (
             f"From the case recorded in MBC Board (version {match.version}, saved "
             f"{timezone.localtime(match.updated_at):%Y-%m-%d})."

@@ -292,7 +292,9 @@ def case_bundle(
     generated_at: dt.datetime,
 ) -> dict[str, Any]:
     """The case (services.case_body: the contract's case with case and hospital number),
-    the engine's result for it, and the signed decisions as a collection Bundle.
+    the engine's result for it, and the signed decisions as a collection Bundle. A result
+    of {"ruleset", "errors"} (a stored case the current ruleset refuses) gives a
+    GuidanceResponse with status data-required and the problems.
 
     Each decision: {"id", "outcome", "plan", "reason", "ruleset_id", "ruleset_version",
     "signed_at" (datetime), "signed_by" (display name), "amendments": [{"id", "text",
@@ -472,7 +474,29 @@ def case_bundle(
         )
 
     ruleset = result["ruleset"]
-    output = b.add(_parameters(result), "guidance-output")
+    if result.get("errors"):
+        # A stored case the current ruleset refuses: no recommendation, the problems instead.
+        problems = b.add(
+            {
+                "resourceType": "OperationOutcome",
+                "issue": [
+                    {
+                        "severity": "error",
+                        "code": "invariant",
+                        "diagnostics": f"{e['field']}: {e['message']}",
+                    }
+                    for e in result["errors"]
+                ],
+            },
+            "guidance-problems",
+        )
+        output_or_problems: dict[str, Any] = {
+            "status": "data-required",
+            "evaluationMessage": [{"reference": problems}],
+        }
+    else:
+        output = b.add(_parameters(result), "guidance-output")
+        output_or_problems = {"status": "success", "outputParameters": {"reference": output}}
     guidance = b.add(
         {
             "resourceType": "GuidanceResponse",
@@ -483,11 +507,10 @@ def case_bundle(
                 }
             ],
             "moduleUri": f"{c.MBC_RULESET_URN}:{ruleset['id']}:{ruleset['version']}",
-            "status": "success",
+            **output_or_problems,
             "subject": {"reference": patient},
             "occurrenceDateTime": _instant(generated_at),
             "reasonReference": [{"reference": ref} for ref in conditions],
-            "outputParameters": {"reference": output},
             "note": [{"text": f"Guideline ruleset {ruleset['id']} {ruleset['version']}."}]
             + ([{"text": ruleset["note"]}] if ruleset.get("note") else []),
         },

@@ -20,7 +20,7 @@ from interop.fhir_export import case_bundle
 from interop.fhir_import import CONTRACT_FIELDS, ImportResult, import_bundle
 from interop.models import CaseImport
 from recurrence import services
-from recurrence.guideline import evaluate_case
+from recurrence.guideline import RULESET, CaseRefused, evaluate_case
 from recurrence.models import Case
 
 _DEFAULTS = {
@@ -153,11 +153,20 @@ def decisions_of(case: Case) -> list[dict[str, Any]]:
     return out
 
 
+def case_result(case: Case) -> dict[str, Any]:
+    """The engine's result for a stored case, or {"ruleset", "errors"} when the current
+    ruleset refuses what was stored under an earlier one."""
+    try:
+        return evaluate_case(services.contract_case(case))
+    except CaseRefused as refused:
+        return {"ruleset": dict(RULESET), "errors": refused.errors}
+
+
 def case_export(case: Case) -> dict[str, Any]:
     return case_bundle(
         case_id=case.pk,
         body=services.case_body(case),
-        result=evaluate_case(services.contract_case(case)),
+        result=case_result(case),
         decisions=decisions_of(case),
         generated_at=timezone.now(),
     )

@@ -163,3 +163,23 @@ def test_signed_decisions_become_careplans_with_provenance_and_amendments_replac
 
 def test_the_export_is_the_same_for_the_same_case():
     assert _export(DEMO[3][1])[0] == _export(DEMO[3][1])[0]
+
+
+def test_a_case_the_ruleset_refuses_exports_its_problems_not_a_recommendation(validator):
+    full, _ = _full(DEMO[0][1])
+    refused = {
+        "ruleset": {"id": "mbc-recurrence", "version": "2.0"},
+        "errors": [
+            {
+                "field": "sites[0].site",
+                "code": "breast_site_after_mastectomy",
+                "message": "No breast after mastectomy.",
+            }
+        ],
+    }
+    bundle = case_bundle(case_id=7, body=full, result=refused, decisions=[], generated_at=SIGNED)
+    assert list(validator.iter_errors(json.loads(json.dumps(bundle)))) == []
+    [guidance] = _resources(bundle, "GuidanceResponse")
+    assert guidance["status"] == "data-required" and "outputParameters" not in guidance
+    [outcome] = _resources(bundle, "OperationOutcome")
+    assert "No breast after mastectomy." in outcome["issue"][0]["diagnostics"]
