@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from board.models import AgendaItem, Amendment, Decision, Meeting
-from recurrence.guideline import RULESET, evaluate_case
+from recurrence.guideline import RULESET, CaseRefused, evaluate_case
 from recurrence.models import Case
 from recurrence.services import contract_case
 
@@ -192,9 +192,24 @@ def decision_sign(*, case: Case, data: Any, user) -> Decision:
                 "A decision is already signed for this case at this meeting; amend it.",
             )
         )
+    try:
+        parsed = contract_case(case)
+    except CaseRefused as refused:
+        # Stored under an earlier ruleset and refused by this one: nothing to sign until a
+        # coordinator corrects the case.
+        errors.insert(
+            0,
+            _error(
+                None,
+                "case_needs_correction",
+                "The case needs correcting before a decision can be signed: "
+                + " ".join(e["message"] for e in refused.errors),
+            ),
+        )
+        raise BoardRefused(errors) from None
     if errors:
         raise BoardRefused(errors)
-    result = evaluate_case(contract_case(case))
+    result = evaluate_case(parsed)
     try:
         with transaction.atomic():
             return Decision.objects.create(

@@ -20,9 +20,9 @@ from board.forms import AgendaAddForm, AmendmentForm, DecisionForm, MeetingForm,
 from board.models import AgendaItem, Amendment, Decision, Meeting
 from board.services import BoardRefused
 from recurrence import presentation, roles
-from recurrence.guideline import RULESET, derive_facts, evaluate_case
+from recurrence.guideline import RULESET, CaseRefused, derive_facts, evaluate_case
 from recurrence.models import Case
-from recurrence.services import contract_case
+from recurrence.services import case_problems, contract_case
 
 PAGE_SIZE = 25
 EVIDENCE_TOP = 3
@@ -84,7 +84,19 @@ def _agenda_rows(meeting: Meeting) -> list[dict]:
     decided = {d.case_id: d for d in meeting.decisions.select_related("signed_by")}
     rows = []
     for item in items:
-        result = evaluate_case(contract_case(item.case))
+        try:
+            result = evaluate_case(contract_case(item.case))
+        except CaseRefused as refused:
+            rows.append(
+                {
+                    "item": item,
+                    "case": item.case,
+                    "problems": refused.errors,
+                    "key_codes": [],
+                    "decision": decided.get(item.case_id),
+                }
+            )
+            continue
         rows.append(
             {
                 "item": item,
@@ -211,6 +223,16 @@ def decision_create(request, pk: int, case_pk: int):
             return _final(request, existing)
         return redirect("board-decision", pk=existing.pk)
 
+    problems = case_problems(case)
+    if problems:
+        # Refused by the current ruleset: no recommendation to sign until it is corrected.
+        return _needs_correction(
+            request,
+            case,
+            problems,
+            meeting=meeting,
+            status=400 if request.method == "POST" else 200,
+        )
     status = 200
     if request.method == "GET":
         form = DecisionForm(initial={"case_version": case.version})
@@ -309,9 +331,18 @@ def _number_sources(groups: list[dict]) -> list[dict]:
     return list(cited.values())
 
 
+def _needs_correction(request, case, problems, *, meeting=None, decision=None, status=200):
+    """A case the current ruleset refuses: its problems, and no recommendation."""
+    context = {"case": case, "problems": problems, "meeting": meeting, "decision": decision}
+    return render(request, "board/case_needs_correction.html", context, status=status)
+
+
 def _summary(request, case_pk: int, meeting: Meeting | None, decision: Decision | None):
     case = get_object_or_404(Case.objects.prefetch_related("sites"), pk=case_pk)
-    parsed = contract_case(case)
+    try:
+        parsed = contract_case(case)
+    except CaseRefused as refused:
+        return _needs_correction(request, case, refused.errors, meeting=meeting, decision=decision)
     facts = derive_facts(parsed)
     current = evaluate_case(parsed)
     shown = decision.recommendation_snapshot if decision else current

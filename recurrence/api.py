@@ -223,10 +223,16 @@ class CaseDetail(APIView):
 class CaseRecommendation(APIView):
     permission_classes = [AnyRole]
 
-    @extend_schema(responses={200: api_docs.Result})
+    @extend_schema(responses={200: api_docs.Result, 409: api_docs.Errors})
     def get(self, request, pk):
         case = get_object_or_404(Case.objects.prefetch_related("sites"), pk=pk)
-        return Response(evaluate_case(services.contract_case(case)))
+        try:
+            parsed = services.contract_case(case)
+        except CaseRefused as refused:
+            # Stored under an earlier ruleset, refused by this one: no recommendation until
+            # a coordinator corrects the case.
+            return Response(refused.as_dict(), status=status.HTTP_409_CONFLICT)
+        return Response(evaluate_case(parsed))
 
 
 class Evaluate(APIView):

@@ -14,7 +14,12 @@ _HELP = {
     "tamoxifen_end_date": "null with prior_tamoxifen true means still taking it",
     "primary_in_situ": "default: true for de_novo_stage_iv, else false",
     "systemic_disease_controlled": "after systemic therapy, no residual distant disease on imaging",
-    "resectable": "surgeon's judgement that the local-regional recurrence can be resected",
+    "resectable": "surgeon's judgement that the disease an operation would address can be "
+    "removed completely: for an isolated local-regional recurrence, the recurrence; in metastatic "
+    "disease, the metastases (not the primary); null = not yet judged",
+    "prior_aromatase_inhibitor": "anastrozole, letrozole or exemestane before this recurrence",
+    "aromatase_inhibitor_end_date": "null with prior_aromatase_inhibitor true means still taking it",
+    "bulky_disease": "a large tumour burden at any site, as the board judges it; null = not assessed",
 }
 
 
@@ -89,6 +94,9 @@ class CasePage(serializers.Serializer):
 class Source(serializers.Serializer):
     id = serializers.CharField()
     section = serializers.CharField()
+    passage = serializers.CharField(
+        help_text="the passage of the document the rule rests on, word for word"
+    )
 
 
 class Recommendation(serializers.Serializer):
@@ -102,13 +110,17 @@ class Recommendation(serializers.Serializer):
 
 
 class Prognosis(serializers.Serializer):
-    favourable = serializers.ListField(child=serializers.CharField())
-    unfavourable = serializers.ListField(child=serializers.CharField())
+    favourable = serializers.ListField(child=serializers.CharField(), help_text="present")
+    absent = serializers.ListField(child=serializers.CharField(), help_text="assessed, not present")
+    unknown = serializers.ListField(
+        child=serializers.CharField(), help_text="cannot be assessed from the case"
+    )
 
 
 class Ruleset(serializers.Serializer):
     id = serializers.CharField()
     version = serializers.CharField()
+    note = serializers.CharField(help_text="what the ruleset encodes, and what it is not")
 
 
 class Result(serializers.Serializer):

@@ -395,13 +395,15 @@ SCENARIOS: list[tuple[str, dict]] = [
         ),
     ),
     (
-        "Oligometastatic lung, fit",
+        "Oligometastatic lung, fit, not bulky",
         dict(
             recurrence_date="2025-05-16",
             primary_diagnosis_date="2018-02-02",
             age=59,
             ecog=0,
             ki67_percent=10,
+            bulky_disease=False,
+            resectable=True,
             sites=[{"site": "lung", "lesions": 2}],
         ),
     ),
@@ -420,7 +422,7 @@ SCENARIOS: list[tuple[str, dict]] = [
         ),
     ),
     (
-        "Bedbound, widespread disease",
+        "Bedbound (ECOG 4), widespread disease",
         dict(
             recurrence_date="2025-09-29",
             primary_diagnosis_date="2012-07-07",
@@ -434,6 +436,110 @@ SCENARIOS: list[tuple[str, dict]] = [
                 {"site": "lung", "lesions": None},
                 {"site": "bone", "lesions": None},
             ],
+        ),
+    ),
+    # Ruleset 2.0 gates
+    (
+        "Relapse while taking an aromatase inhibitor",
+        dict(
+            recurrence_date="2025-04-14",
+            primary_diagnosis_date="2021-03-01",
+            age=66,
+            prior_aromatase_inhibitor=True,
+            sites=[{"site": "lung", "lesions": None}, {"site": "bone", "lesions": None}],
+        ),
+    ),
+    (
+        "Relapse within a year of both tamoxifen and an aromatase inhibitor",
+        dict(
+            recurrence_date="2025-07-01",
+            primary_diagnosis_date="2018-01-15",
+            age=63,
+            prior_tamoxifen=True,
+            tamoxifen_end_date="2024-09-01",
+            prior_aromatase_inhibitor=True,
+            sites=[{"site": "bone", "lesions": None}],
+        ),
+    ),
+    (
+        "Visceral crisis with twelve liver lesions",
+        dict(
+            recurrence_date="2025-02-17",
+            primary_diagnosis_date="2019-08-08",
+            age=52,
+            ecog=1,
+            visceral_crisis=True,
+            er="negative",
+            pr="negative",
+            her2_ihc="0",
+            sites=[{"site": "liver", "lesions": 12}],
+        ),
+    ),
+    (
+        "HER2 amplified by in-situ hybridisation",
+        dict(
+            recurrence_date="2025-05-20",
+            primary_diagnosis_date="2020-04-04",
+            age=49,
+            menopausal_status="premenopausal",
+            er="negative",
+            pr="negative",
+            her2_ihc="3+",
+            her2_ish="amplified",
+            sites=[{"site": "lung", "lesions": None}, {"site": "bone", "lesions": None}],
+        ),
+    ),
+    (
+        "HER2 IHC 3+ without in-situ hybridisation",
+        dict(
+            recurrence_date="2025-06-24",
+            primary_diagnosis_date="2019-11-11",
+            age=57,
+            her2_ihc="3+",
+            her2_ish="not_done",
+            sites=[{"site": "lung", "lesions": None}],
+        ),
+    ),
+    (
+        "In-breast recurrence after breast conservation without radiotherapy",
+        dict(
+            recurrence_date="2025-01-28",
+            primary_diagnosis_date="2019-06-17",
+            age=72,
+            prior_breast_surgery="breast_conserving",
+            prior_breast_radiotherapy=False,
+            sites=[{"site": "breast", "lesions": 1}],
+        ),
+    ),
+    (
+        "Chest wall recurrence at ECOG 3",
+        dict(
+            recurrence_date="2025-08-05",
+            primary_diagnosis_date="2016-03-21",
+            age=81,
+            ecog=3,
+            prior_breast_surgery="mastectomy",
+            sites=[{"site": "chest_wall", "lesions": 1}],
+        ),
+    ),
+    (
+        "Tumour in the opposite breast alone",
+        dict(
+            recurrence_date="2025-09-09",
+            primary_diagnosis_date="2018-05-30",
+            age=60,
+            histology_confirmed=False,
+            prior_breast_surgery="mastectomy",
+            sites=[{"site": "contralateral_breast", "lesions": 1}],
+        ),
+    ),
+    (
+        "Bone only, staging incomplete, primary date not known",
+        dict(
+            recurrence_date="2025-10-02",
+            age=68,
+            sites=[{"site": "bone", "lesions": 2}],
+            workup={**FULL_WORKUP, "abdominal_imaging": False},
         ),
     ),
 ]

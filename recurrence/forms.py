@@ -122,7 +122,13 @@ class CaseForm(forms.Form):
     tamoxifen_end_date = _date(
         "tamoxifen_end_date", "Leave empty if she is still taking tamoxifen."
     )
-    prior_aromatase_inhibitor = _tick("prior_aromatase_inhibitor")
+    prior_aromatase_inhibitor = _tick(
+        "prior_aromatase_inhibitor", "Anastrozole, letrozole or exemestane before this recurrence."
+    )
+    aromatase_inhibitor_end_date = _date(
+        "aromatase_inhibitor_end_date",
+        "When the aromatase inhibitor was stopped. Leave empty if she is still taking it.",
+    )
     primary_in_situ = _tristate(
         "primary_in_situ",
         "Not stated",
@@ -169,7 +175,14 @@ class CaseForm(forms.Form):
     resectable = _tristate(
         "resectable",
         "Not yet judged",
-        "The surgeon's judgement that the local-regional recurrence can be resected.",
+        "The surgeon's judgement that the disease an operation would address can be removed "
+        "completely: for a local-regional recurrence, the recurrence; in metastatic disease, "
+        "the metastases (not the primary tumour).",
+    )
+    bulky_disease = _tristate(
+        "bulky_disease",
+        "Not assessed",
+        "A large tumour burden at any site, as the board judges it.",
     )
 
     version = forms.IntegerField(
@@ -218,6 +231,7 @@ SECTIONS = (
             "prior_tamoxifen",
             "tamoxifen_end_date",
             "prior_aromatase_inhibitor",
+            "aromatase_inhibitor_end_date",
             "primary_in_situ",
         ),
     ),
@@ -247,6 +261,7 @@ SECTIONS = (
             "hypercalcaemia",
             "systemic_disease_controlled",
             "resectable",
+            "bulky_disease",
         ),
     ),
     ("workup", "Workup already done", tuple(f"workup_{item}" for item in WORKUP_ITEMS)),

@@ -54,7 +54,15 @@ class Case(models.Model):
     prior_breast_radiotherapy = models.BooleanField(default=False)
     prior_tamoxifen = models.BooleanField(default=False)
     tamoxifen_end_date = models.DateField(null=True, blank=True)
-    prior_aromatase_inhibitor = models.BooleanField(default=False)
+    prior_aromatase_inhibitor = models.BooleanField(
+        default=False, help_text="Anastrozole, letrozole or exemestane before this recurrence."
+    )
+    aromatase_inhibitor_end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the aromatase inhibitor was stopped. Leave empty if she is still "
+        "taking it.",
+    )
     primary_in_situ = models.BooleanField(default=False)
 
     er = models.CharField(
@@ -82,7 +90,19 @@ class Case(models.Model):
     bone_pain = models.BooleanField(default=False)
     hypercalcaemia = models.BooleanField(default=False)
     systemic_disease_controlled = models.BooleanField(null=True, blank=True)
-    resectable = models.BooleanField(null=True, blank=True)
+    resectable = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="The surgeon's judgement that the disease an operation would address can be "
+        "removed completely: for a local-regional recurrence, the recurrence; in metastatic "
+        "disease, the metastases (not the primary tumour). Leave empty until judged.",
+    )
+    bulky_disease = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="A large tumour burden at any site, as the board judges it. Leave empty until "
+        "assessed.",
+    )
 
     workup_cbc = models.BooleanField(default=False)
     workup_liver_function = models.BooleanField(default=False)
@@ -134,6 +154,11 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(tamoxifen_end_date__isnull=True) | Q(prior_tamoxifen=True),
                 name="case_tamoxifen_end_needs_tamoxifen",
+            ),
+            models.CheckConstraint(
+                condition=Q(aromatase_inhibitor_end_date__isnull=True)
+                | Q(prior_aromatase_inhibitor=True),
+                name="case_ai_end_needs_ai",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="case_version_positive"),
         ]

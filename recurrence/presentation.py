@@ -66,15 +66,17 @@ EXTRA_FIELD_LABELS = {
 }
 
 PROGNOSIS_LABELS = {
+    # Ruleset 2.0: the source's favourable factors, each present, absent or unknown.
     "PF_LONG_DFI": "Long disease-free interval (24 months or more)",
-    "PF_SHORT_DFI": "Short disease-free interval (less than 12 months)",
-    "PF_LIMITED_SITES": "Limited metastatic disease (one distant site, or oligometastatic)",
-    "PF_MULTIPLE_SITES": "Several distant sites",
-    "PF_NO_VISCERAL": "No visceral metastases",
-    "PF_VISCERAL": "Visceral metastases",
+    "PF_LIMITED_SITES": "Limited metastatic sites without bulky disease",
+    "PF_NO_VISCERAL": "No visceral involvement (brain counted as involvement)",
     "PF_HR_POSITIVE": "Hormone receptor positive",
-    "PF_HR_NEGATIVE": "Hormone receptor negative",
     "PF_HER2_NEGATIVE": "HER2 negative",
+    # Ruleset 1.0 only, kept to show decisions signed under it.
+    "PF_SHORT_DFI": "Short disease-free interval (less than 12 months)",
+    "PF_MULTIPLE_SITES": "Several distant sites",
+    "PF_VISCERAL": "Visceral metastases",
+    "PF_HR_NEGATIVE": "Hormone receptor negative",
     "PF_HER2_POSITIVE": "HER2 positive",
 }
 
@@ -139,12 +141,14 @@ def value_text(name: str, value: Any) -> str:
 
 
 def source_ref(source: dict[str, str]) -> dict[str, str]:
-    """A rule's {"id", "section"} with the document's title for display."""
+    """A rule's {"id", "section", "passage"} with the document's title for display. A result
+    signed under ruleset 1.0 has no passage; it is shown without one."""
     doc = SOURCES.get(source["id"])
     return {
         "id": source["id"],
         "title": doc.title if doc else source["id"],
         "section": source.get("section", ""),
+        "passage": source.get("passage", ""),
     }
 
 
@@ -168,9 +172,13 @@ def prognosis(result: dict[str, Any]) -> dict[str, Any]:
     def words(codes: list[str]) -> list[dict[str, str]]:
         return [{"code": c, "label": PROGNOSIS_LABELS.get(c, c)} for c in codes]
 
+    listed = result["prognosis"]
     return {
-        "favourable": words(result["prognosis"]["favourable"]),
-        "unfavourable": words(result["prognosis"]["unfavourable"]),
+        "favourable": words(listed.get("favourable", [])),
+        "absent": words(listed.get("absent", [])),
+        "unknown": words(listed.get("unknown", [])),
+        # only in a result signed under ruleset 1.0
+        "unfavourable": words(listed.get("unfavourable", [])),
         "source": source_ref(PROGNOSTIC_SOURCE),
     }
 

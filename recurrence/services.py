@@ -81,6 +81,20 @@ def case_facts(case: Case) -> Facts:
     return derive_facts(contract_case(case))
 
 
+def case_problems(case: Case) -> list[dict[str, str]]:
+    """What the current ruleset refuses in a stored case, or [] when it accepts it.
+
+    A case stored under an earlier ruleset can break a rule added since (ruleset 2.0
+    refuses an in-breast site after a mastectomy). It stays readable; its pages name the
+    problems and withhold the recommendation until a coordinator corrects it.
+    """
+    try:
+        contract_case(case)
+    except CaseRefused as refused:
+        return refused.errors
+    return []
+
+
 def _far_future():
     # A stored case was checked against the date it was saved on; reading it back must
     # not refuse it, so the future-date check is not repeated here.

@@ -120,13 +120,24 @@ def _case_for_page(pk: int) -> Case:
 def case_detail(request, pk: int):
     _check(request.user)
     case = _case_for_page(pk)
-    parsed = services.contract_case(case)
-    facts = derive_facts(parsed)
-    result = recommend(facts)
     history = [
         {"change": change, "rows": presentation.change_rows(change.changes)}
         for change in case.changes.all()
     ]
+    try:
+        parsed = services.contract_case(case)
+    except CaseRefused as refused:
+        # Stored under an earlier ruleset and refused by this one: name the problems and
+        # withhold the recommendation until a coordinator corrects the case.
+        context = {
+            "case": case,
+            "problems": refused.errors,
+            "history": history,
+            "board_decision": _latest_decision(case),
+        }
+        return render(request, "recurrence/case_needs_correction.html", context)
+    facts = derive_facts(parsed)
+    result = recommend(facts)
     context = {
         "case": case,
         "result": result,

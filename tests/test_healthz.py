@@ -1,6 +1,8 @@
 import pytest
 from django.db import connection
 
+from recurrence.guideline import RULESET
+
 
 @pytest.mark.django_db
 def test_it_reports_the_ruleset_and_a_live_database(client):
@@ -8,7 +10,7 @@ def test_it_reports_the_ruleset_and_a_live_database(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "ruleset": {"id": "mbc-recurrence", "version": "1.0"},
+        "ruleset": {"id": "mbc-recurrence", "version": "2.0", "note": RULESET["note"]},
         "database": True,
     }
 

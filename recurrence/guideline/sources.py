@@ -1,7 +1,9 @@
 """The five source documents every rule and study cites, as the documents describe themselves.
 
 Where a document does not state something (the liver series names no authors or journal
-in the copy we hold), the entry says so rather than filling it in.
+in the copy we hold), the entry says so rather than filling it in. `status` is each
+document's own account of what it is and how far it has been reviewed, in its own words
+where it has them; `origin` says how it was produced where the document says so.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class Source:
     funding: str
     used_for: str
     file: str
+    status: str = ""
+    origin: str = ""
     doi: str = ""
     url: str = ""
 
@@ -37,7 +41,8 @@ SOURCES: dict[str, Source] = {
         Source(
             id="guideline-recurrence-2025",
             title="Treatment of Breast Carcinoma Recurrence",
-            kind="guideline summary",
+            kind="educational summary of guidelines, produced with a medical AI service, "
+            "pending human review",
             publisher="Dr.Oracle Medical Advisory Board & Editors",
             authors="Dr.Oracle Medical Advisory Board & Editors; draws on Praxis Medical Insights, "
             "Management of Stage 4 (Metastatic) Breast Cancer (2025)",
@@ -50,6 +55,16 @@ SOURCES: dict[str, Source] = {
             "recurrence, metastatic disease by hormone receptor, menopausal and HER2 status, "
             "supportive care, response evaluation, prognostic factors and pitfalls.",
             file="003_da8690e586692381.txt",
+            status='Its own page marks it "Educational purpose only" and "Exercise caution as '
+            'content is pending human review". It lists the review stages "Submitted", "Under '
+            'Review" and "Approved" without saying which it has reached. Its disclaimer says it '
+            "is intended for healthcare professionals, does not replace professional discretion, "
+            "should be considered supplementary to established clinical guidelines and is to be "
+            'verified against primary literature. "Last updated: November 5, 2025". It cites two '
+            "guideline digests of 2025 (Dr.Oracle Medical Advisory Board & Editors; Praxis Medical "
+            "Insights).",
+            origin='Produced with a medical AI service, Dr.Oracle (its page speaks of "Our '
+            'Medical A.I."); by its own mark the content is pending human review.',
         ),
         Source(
             id="patient-guide-recurrence-2015",
@@ -67,6 +82,9 @@ SOURCES: dict[str, Source] = {
             "risk-reducing mastectomy of the other breast, lapatinib for HER2-positive disease, "
             "symptom management in advanced disease.",
             file="004_563eeece29655282.txt",
+            status="A patient information article written for patients, not for clinicians; "
+            '"originally published on July 27,2012 and last revision and update of it was '
+            '9/2/2015". It names no author, publisher or review process.',
         ),
         Source(
             id="pockaj-2010",
@@ -86,6 +104,9 @@ SOURCES: dict[str, Source] = {
             used_for="Surgery for limited metastatic disease (metastasectomy by site) and resection "
             "of the primary tumour in stage IV disease; the works it cites by metastatic site.",
             file="000_1a5272c50c931862.txt",
+            status="A review article published in Annals of Surgical Oncology, volume 17, issue 9, "
+            "pages 2419-2426 (2010; \u00a9 Society of Surgical Oncology 2010). It summarises "
+            "published studies and calls for a randomised trial.",
         ),
         Source(
             id="soomro-2021",
@@ -104,6 +125,10 @@ SOURCES: dict[str, Source] = {
             used_for="Surgery of the primary tumour in de novo stage IV disease after systemic "
             "disease control, with survival by luminal subtype.",
             file="001_8b2805cff0b96862.txt",
+            status='An "Original Research Article", in its own words "a retrospective data '
+            'analysis"; '
+            "received 7 September 2021, accepted 15 November 2021, published 19 November 2021; "
+            "the article names its editor and three reviewers and links its peer review history.",
             doi="10.9734/JAMMR/2021/v33i2231167",
         ),
         Source(
@@ -123,6 +148,10 @@ SOURCES: dict[str, Source] = {
             used_for="Liver resection for a solitary liver metastasis in a patient in good general "
             "condition; survival with and without extrahepatic disease; the 13 patients' details.",
             file="002_201ae56bf7ee9433.txt",
+            status="A retrospective single-centre series of 13 resected patients, with no "
+            'comparison group; in its own words "a retrospective study with a limited number of '
+            'cases" whose outcome "may have been overestimated". The copy held names no journal, '
+            "authors or date of publication.",
         ),
     )
 }

@@ -10,7 +10,10 @@ class TestStoredRecommendation:
     def test_it_evaluates_the_stored_case(self, oncologist, stored_case):
         body = client_for(oncologist).get(f"/api/v1/cases/{stored_case.pk}/recommendation/").json()
         codes = {r["code"] for r in body["recommendations"]}
-        assert body["ruleset"] == {"id": "mbc-recurrence", "version": "1.0"}
+        assert (body["ruleset"]["id"], body["ruleset"]["version"]) == ("mbc-recurrence", "2.0")
+        assert len(body["ruleset"]["note"]) >= 40
+        assert all(len(r["source"]["passage"]) >= 25 for r in body["recommendations"])
+        assert set(body["prognosis"]) == {"favourable", "absent", "unknown"}
         assert body["category"] == "metastatic"
         assert {"ENDOCRINE_FIRST_LINE", "ENDO_AROMATASE_INHIBITOR", "BONE_BISPHOSPHONATE"} <= codes
         assert all(r["because"] and r["source"]["id"] for r in body["recommendations"])

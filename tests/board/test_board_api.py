@@ -90,7 +90,7 @@ class TestDecisions:
         assert response.status_code == 201, response.json()
         body = response.json()
         assert body["signed_by"] == "oscar" and body["signed_at"]
-        assert body["ruleset_version"] == "1.0"
+        assert body["ruleset_version"] == "2.0"
         assert "ENDOCRINE_FIRST_LINE" in body["recommendation_codes"]
 
     def test_a_coordinator_cannot_sign(self, coordinator, stored_case, meeting, on_agenda):

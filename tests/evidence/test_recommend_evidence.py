@@ -15,6 +15,8 @@ LIVER_ONLY = {
     "primary_diagnosis_date": "2018-02-01",
     "ecog": 0,
     "sites": [{"site": "liver", "lesions": 1}],
+    # ruleset 2.0: liver resection needs staging imaging (fit for local treatment)
+    "workup": {"chest_imaging": True, "abdominal_imaging": True},
 }
 LOCAL_REGIONAL = {
     "presentation": "recurrence",

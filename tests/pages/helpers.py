@@ -6,7 +6,7 @@ from typing import Any
 
 from django.test import Client
 
-NULLABLE_TICKS = ("systemic_disease_controlled", "resectable", "primary_in_situ")
+NULLABLE_TICKS = ("systemic_disease_controlled", "resectable", "primary_in_situ", "bulky_disease")
 
 
 def client_for(user=None) -> Client:

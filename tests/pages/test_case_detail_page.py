@@ -82,8 +82,11 @@ class TestCasePage:
     def test_it_names_the_prognostic_factors_and_their_source(self, oncologist, stored_case):
         html = client_for(oncologist).get(url(stored_case)).content.decode()
         assert "Long disease-free interval (24 months or more)" in html
-        assert "Visceral metastases" in html
-        assert "PF_VISCERAL" not in html
+        # ruleset 2.0: the source's favourable factors, present, absent or not known
+        assert "No visceral involvement" in html
+        assert ">Absent</h3>" in html
+        assert "PF_NO_VISCERAL" not in html
+        assert "Favorable prognosis is associated with" in html
         assert "“Prognostic Factors”" in html
 
     def test_it_shows_the_change_history_with_old_and_new_values(

@@ -97,12 +97,39 @@ def test_the_local_regional_path_marks_resection_when_not_yet_judged():
 
 def test_every_prognostic_code_has_words():
     for rule in PROGNOSTIC_RULES:
-        assert rule.favourable_code in presentation.PROGNOSIS_LABELS
-        assert rule.unfavourable_code in presentation.PROGNOSIS_LABELS
+        assert rule.code in presentation.PROGNOSIS_LABELS
     _, result = evaluated()
     words = presentation.prognosis(result)
-    assert {"code": "PF_VISCERAL", "label": "Visceral metastases"} in words["unfavourable"]
+    # lung disease: the source's "no visceral involvement" is assessed and absent
+    assert {"code": "PF_NO_VISCERAL", "label": presentation.PROGNOSIS_LABELS["PF_NO_VISCERAL"]} in (
+        words["absent"]
+    )
+    assert words["unfavourable"] == []
     assert words["source"]["section"] == "Prognostic Factors"
+    assert words["source"]["passage"].startswith("Favorable prognosis is associated with")
+
+
+def test_a_result_signed_under_1_0_still_reads():
+    signed = {"prognosis": {"favourable": ["PF_LONG_DFI"], "unfavourable": ["PF_VISCERAL"]}}
+    words = presentation.prognosis(signed)
+    assert words["unfavourable"] == [{"code": "PF_VISCERAL", "label": "Visceral metastases"}]
+    assert words["absent"] == [] and words["unknown"] == []
+    groups = presentation.recommendation_groups(
+        {
+            "recommendations": [
+                {
+                    "code": "CHEMOTHERAPY",
+                    "kind": "treatment",
+                    "title": "Chemotherapy",
+                    "detail": "d",
+                    "rule": "R-MET-CHEMO-01",
+                    "source": {"id": "guideline-recurrence-2025", "section": "s"},
+                    "because": ["x"],
+                }
+            ]
+        }
+    )
+    assert groups[0]["items"][0]["source"]["passage"] == ""
 
 
 @pytest.mark.parametrize(
