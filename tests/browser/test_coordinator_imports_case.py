@@ -7,7 +7,6 @@ import pytest
 from interop.models import CaseImport
 from recurrence.models import Case
 from tests.conftest import PASSWORD
-from tests.interop.conftest import stores_contract
 from tests.shared_docs import INTEROP_EXAMPLES
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -15,7 +14,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser
 
 
-@stores_contract
 @pytest.mark.django_db(transaction=True)
 def test_a_coordinator_imports_reviews_and_saves_a_case(
     browser, live_server, coordinator, artifacts_dir

@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 
 from interop.models import CardFeedback, IssuedCard
-from tests.interop.conftest import stores_contract
 from tests.interop.fhir_builders import codex
 from tests.interop.jwt_helpers import JWKS_FILE, OTHER_EC_KEY, SANDBOX_ISS, token
 
@@ -181,7 +180,6 @@ class TestService:
         [card] = post(SERVICE_PATH, body, token(SERVICE)).json()["cards"]
         assert "no FHIR data" in card["detail"]
 
-    @stores_contract
     def test_a_matching_case_is_linked_and_used(self, coordinator, case_data):
         from recurrence.services import case_create
 
@@ -242,7 +240,6 @@ class TestFeedback:
         assert stored[0].user_comment == "Discussed at the board"
         assert stored[0].issuer == SANDBOX_ISS
 
-    @stores_contract
     def test_feedback_shows_on_the_matching_case_page(self, coordinator, oncologist, case_data):
         from django.urls import reverse
 

@@ -10,7 +10,6 @@ from django.core.management import call_command
 
 from interop.models import CaseImport
 from recurrence.models import Case
-from tests.interop.conftest import stores_contract
 from tests.interop.fhir_builders import codex
 from tests.shared_docs import INTEROP_EXAMPLES
 
@@ -81,7 +80,6 @@ class TestImportFhir:
 
 @pytest.mark.django_db
 class TestExportFhir:
-    @stores_contract
     def test_it_prints_only_the_bundle(self, stored_case):
         status, out, err = run("export_fhir", stored_case.case_number)
         assert status == 0

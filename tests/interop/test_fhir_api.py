@@ -11,7 +11,6 @@ from fhir.resources.R4B.bundle import Bundle
 from board import services as board_services
 from interop.fhir_import import import_bundle
 from tests.api.helpers import assert_error_shape, client_for
-from tests.interop.conftest import stores_contract
 from tests.interop.fhir_builders import codex
 from tests.shared_docs import INTEROP_EXAMPLES
 
@@ -61,7 +60,6 @@ class TestImportApi:
 
 @pytest.mark.django_db
 class TestExportApi:
-    @stores_contract
     def test_the_bundle_validates_and_carries_the_signed_decision(
         self, stored_case, oncologist, coordinator
     ):

@@ -183,3 +183,32 @@ def test_a_case_the_ruleset_refuses_exports_its_problems_not_a_recommendation(va
     assert guidance["status"] == "data-required" and "outputParameters" not in guidance
     [outcome] = _resources(bundle, "OperationOutcome")
     assert "No breast after mastectomy." in outcome["issue"][0]["diagnostics"]
+
+
+def test_the_endocrine_history_and_every_site_come_back():
+    body = {
+        **DEMO[0][1],
+        "presentation": "recurrence",
+        "primary_diagnosis_date": "2012-05-02",
+        "recurrence_date": "2023-09-14",
+        "prior_tamoxifen": True,
+        "tamoxifen_end_date": "2017-05-01",
+        "prior_aromatase_inhibitor": True,
+        "aromatase_inhibitor_end_date": "2022-11-30",
+        "menopausal_status": "premenopausal",
+        "her2_ihc": "2+",
+        "her2_ish": "not_amplified",
+        "sites": [
+            {"site": "breast", "lesions": 1},
+            {"site": "contralateral_breast", "lesions": None},
+            {"site": "internal_mammary_nodes", "lesions": 2},
+            {"site": "other_distant", "lesions": None},
+        ],
+        "symptomatic_sites": [],
+    }
+    bundle, full = _export(body)
+    back = import_bundle(bundle).case
+    for name in ROUND_TRIP:
+        assert back.get(name, DEFAULTS.get(name)) == full[name], name
+    assert back["sites"] == full["sites"]
+    assert back["prior_tamoxifen"] and back["prior_aromatase_inhibitor"]

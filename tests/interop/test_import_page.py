@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from interop.models import CaseImport
 from recurrence.models import Case
-from tests.interop.conftest import stores_contract
 from tests.interop.fhir_builders import codex
 from tests.pages.helpers import client_for, form_data
 
@@ -60,7 +59,6 @@ class TestImportPage:
         assert response.status_code == 400
         assert words in response.content.decode()
 
-    @stores_contract
     def test_saving_goes_through_the_case_validation_and_records_defaults(self, coordinator):
         client = client_for(coordinator)
         token = _token(_upload(client, codex(1)))
