@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("board.api_urls")),
     path("", include("evidence.api_urls")),
     path("", include("outcomes.api_urls")),
+    path("", include("interop.api_urls")),
 ]

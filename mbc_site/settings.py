@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from interop.conf import parse_base_url, parse_issuers
 from mbc_site.env import env_bool, env_int, env_list, env_proxy_ssl_header, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -80,12 +81,15 @@ INSTALLED_APPS = [
     "evidence",
     "outcomes",
     "board",
+    "corsheaders",
+    "interop",
 ]
 
 MIDDLEWARE = [
     "mbc_site.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -262,3 +266,15 @@ LOGGING.setdefault("filters", {})["refusals_in_one_line"] = {
 }
 for _handler in LOGGING["handlers"].values():
     _handler.setdefault("filters", []).append("refusals_in_one_line")
+# CDS Hooks (interop): the issuers allowed to call the service (JSON: iss -> JWKS URL or
+# file path), the public base of the cds-services URLs (the JWT's aud is built from it,
+# never from the Host header), and the browser origins allowed by CORS.
+CDS_HOOKS_ISSUERS = parse_issuers(os.environ.get("CDS_HOOKS_ISSUERS"))
+CDS_HOOKS_BASE_URL = parse_base_url(os.environ.get("CDS_HOOKS_BASE_URL"))
+CDS_HOOKS_CORS_ORIGINS = env_list("CDS_HOOKS_CORS_ORIGINS", [])
+# Issuers whose requests may send fhirServer and an access token to fetch missing prefetch.
+CDS_HOOKS_FHIR_FETCH_ISSUERS = env_list("CDS_HOOKS_FHIR_FETCH_ISSUERS", [])
+CORS_URLS_REGEX = r"^/cds-services(/.*)?$"
+CORS_ALLOWED_ORIGINS = CDS_HOOKS_CORS_ORIGINS
+CORS_ALLOW_METHODS = ("GET", "POST", "OPTIONS")
+CORS_ALLOW_HEADERS = ("authorization", "content-type")

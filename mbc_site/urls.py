@@ -11,6 +11,7 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("board/", include("board.urls")),
     path("accounts/", include("mbc_site.auth_views")),
+    path("", include("interop.urls")),
     path("", include("recurrence.urls")),
 ]
 
