@@ -113,6 +113,7 @@ class DecisionForm(BoardForm):
             "outcome": self.cleaned_data["outcome"] or None,
             "plan": self.cleaned_data["plan"],
             "reason": self.cleaned_data["reason"],
+            "case_version": self.cleaned_data["case_version"],
         }
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from board.models import AgendaItem, Amendment, Decision, Meeting
 from recurrence.guideline import RULESET, evaluate_case
 from recurrence.models import Case
-from recurrence.services import contract_case
+from recurrence.presentation import field_label
+from recurrence.services import contract_case, contract_changes_since, follow_up_data
 
 PLAN_MAX = 5000
 
@@ -20,6 +24,70 @@ class BoardRefused(ValueError):
     def __init__(self, errors: list[dict[str, str | None]]):
         super().__init__("; ".join(str(e["message"]) for e in errors))
         self.errors = errors
+
+
+class CaseChanged(Exception):
+    """The contract's input of the case changed since the version the signer read.
+
+    `changes` lists each changed field's saved changes (recurrence.services.change_list).
+    """
+
+    def __init__(self, case: Case, read_version: int, changes: list[dict[str, Any]]):
+        self.case = case
+        self.read_version = read_version
+        self.changes = changes
+        super().__init__(self.message)
+
+    @property
+    def fields(self) -> list[str]:
+        return list(dict.fromkeys(c["field"] for c in self.changes))
+
+    @property
+    def message(self) -> str:
+        parts = []
+        for name in self.fields:
+            last = [c for c in self.changes if c["field"] == name][-1]
+            who = last["changed_by_name"] or "someone"
+            parts.append(f"{field_label(name)} (by {who}, {last['changed_at']:%d %B %Y %H:%M})")
+        return (
+            f"Not signed: the clinical facts behind the recommendation changed after version "
+            f"{self.read_version} was read: {'; '.join(parts)}. Read the recommendation again; "
+            "it is what will be signed."
+        )
+
+
+SAFETY_CODES = ("patient_deceased", "meeting_not_started")
+
+
+def board_today() -> dt.date:
+    """Today in the board's time zone (settings.TIME_ZONE)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def safety_problems(*, case: Case, meeting: Meeting | None) -> list[dict[str, str | None]]:
+    """Why no decision may be signed for this case at this meeting now (empty: none)."""
+    problems = []
+    record = follow_up_data(case)
+    if record is not None and record.vital_status == "dead":
+        died = record.death_date.strftime("%-d %B %Y") if record.death_date else "a known date"
+        problems.append(
+            _error(
+                None,
+                "patient_deceased",
+                f"The follow-up records this patient as deceased (died {died}); "
+                "no board decision can be signed.",
+            )
+        )
+    if meeting is not None and meeting.date > board_today():
+        problems.append(
+            _error(
+                "meeting",
+                "meeting_not_started",
+                f"The meeting is on {meeting.date:%-d %B %Y}; its decisions can be signed from "
+                "that day on.",
+            )
+        )
+    return problems
 
 
 def _error(field: str | None, code: str, message: str) -> dict[str, str | None]:
@@ -153,8 +221,19 @@ def agenda_reorder(*, meeting: Meeting, order: Any) -> list[AgendaItem]:
 
 def decision_sign(*, case: Case, data: Any, user) -> Decision:
     """Sign the board's decision for a case at a meeting, with the recommendation as it stands."""
-    data = _body(data, {"meeting", "outcome", "plan", "reason"})
+    data = _body(data, {"meeting", "outcome", "plan", "reason", "case_version"})
     errors: list = []
+    read_version = data.get("case_version")
+    if read_version is not None and (
+        type(read_version) is not int or not 1 <= read_version <= case.version
+    ):
+        errors.append(
+            _error(
+                "case_version",
+                "invalid",
+                f"Case version must be the version read, a whole number from 1 to {case.version}.",
+            )
+        )
     meeting_id = data.get("meeting")
     meeting = None
     if meeting_id is None:
@@ -192,11 +271,18 @@ def decision_sign(*, case: Case, data: Any, user) -> Decision:
                 "A decision is already signed for this case at this meeting; amend it.",
             )
         )
+    errors.extend(safety_problems(case=case, meeting=meeting))
     if errors:
         raise BoardRefused(errors)
-    result = evaluate_case(contract_case(case))
     try:
         with transaction.atomic():
+            # Lock the case so the recommendation signed is the one of the version stored.
+            case = Case.objects.select_for_update().prefetch_related("sites").get(pk=case.pk)
+            if read_version is not None and read_version < case.version:
+                changes = contract_changes_since(case, read_version)
+                if changes:
+                    raise CaseChanged(case, read_version, changes)
+            result = evaluate_case(contract_case(case))
             return Decision.objects.create(
                 case=case,
                 meeting=meeting,

@@ -22,7 +22,7 @@ from board.services import BoardRefused
 from recurrence import presentation, roles
 from recurrence.guideline import RULESET, derive_facts, evaluate_case
 from recurrence.models import Case
-from recurrence.services import contract_case
+from recurrence.services import contract_case, follow_up_data
 
 PAGE_SIZE = 25
 EVIDENCE_TOP = 3
@@ -80,7 +80,9 @@ def meeting_list(request):
 
 def _agenda_rows(meeting: Meeting) -> list[dict]:
     """The agenda in order, each case with its recommendation now and its decision here."""
-    items = list(meeting.items.select_related("case").prefetch_related("case__sites"))
+    items = list(
+        meeting.items.select_related("case", "case__follow_up").prefetch_related("case__sites")
+    )
     decided = {d.case_id: d for d in meeting.decisions.select_related("signed_by")}
     rows = []
     for item in items:
@@ -94,6 +96,7 @@ def _agenda_rows(meeting: Meeting) -> list[dict]:
                 "intent": result["intent"],
                 "key_codes": key_codes(result),
                 "decision": decided.get(item.case_id),
+                "follow_up": follow_up_data(item.case),
             }
         )
     return rows
@@ -216,24 +219,7 @@ def decision_create(request, pk: int, case_pk: int):
         form = DecisionForm(initial={"case_version": case.version})
     else:
         form = DecisionForm(request.POST)
-        if form.is_valid() and form.cleaned_data["case_version"] != case.version:
-            # The case was saved after the form was shown: what would be signed is not what
-            # the oncologist read. Show the recommendation as it is now, keep what was typed.
-            data = request.POST.copy()
-            data["case_version"] = str(case.version)
-            form = DecisionForm(data)
-            form.is_valid()
-            form.add_error(
-                None,
-                ValidationError(
-                    f"Not signed: the case was changed (now version {case.version}) after this "
-                    "form was opened. Read the recommendation below again; it is what will be "
-                    "signed.",
-                    code="case_changed",
-                ),
-            )
-            status = 409
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 decision = services.decision_sign(
                     case=case, data=form.body(meeting.pk), user=request.user
@@ -242,6 +228,18 @@ def decision_create(request, pk: int, case_pk: int):
                 if any(e["code"] == "already_decided" for e in refused.errors):
                     return _final(request, Decision.objects.get(case=case, meeting=meeting))
                 form.add_refusal(refused)
+                if any(e["code"] in services.SAFETY_CODES for e in refused.errors):
+                    status = 400
+            except services.CaseChanged as changed:
+                # What would be signed is not what the oncologist read. Show the
+                # recommendation as it is now, keep what was typed, say what changed.
+                case = changed.case
+                data = request.POST.copy()
+                data["case_version"] = str(case.version)
+                form = DecisionForm(data)
+                form.is_valid()
+                form.add_error(None, ValidationError(changed.message, code="case_changed"))
+                status = 409
             else:
                 messages.success(request, f"Decision for case {case.case_number} signed.")
                 return redirect("board-decision", pk=decision.pk)
@@ -255,6 +253,8 @@ def decision_create(request, pk: int, case_pk: int):
         "result": result,
         "summary": presentation.summary(derive_facts(parsed), result),
         "groups": presentation.recommendation_groups(result),
+        "follow_up": follow_up_data(case),
+        "safety": services.safety_problems(case=case, meeting=meeting),
     }
     return render(request, "board/decision_form.html", context, status=status)
 

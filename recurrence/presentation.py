@@ -81,7 +81,23 @@ PROGNOSIS_LABELS = {
 NOT_RECORDED = "not recorded"
 
 
+FOLLOW_UP_LABELS = {
+    "last_contact_date": "Date of last contact",
+    "vital_status": "Vital status",
+    "death_date": "Date of death",
+    "progression_date": "Date of progression",
+}
+
+
 def field_label(name: str) -> str:
+    if name.startswith("workup."):
+        item = name.removeprefix("workup.")
+        return f"Workup: {WORKUP_LABELS.get(item, item.replace('_', ' '))}"
+    if name.startswith("follow_up."):
+        item = name.removeprefix("follow_up.")
+        return f"Follow-up: {FOLLOW_UP_LABELS.get(item, item.replace('_', ' ')).lower()}"
+    if name == "treatments":
+        return "Treatments"
     if name in EXTRA_FIELD_LABELS:
         return EXTRA_FIELD_LABELS[name]
     return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())

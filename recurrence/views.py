@@ -87,8 +87,12 @@ def case_edit(request, pk: int):
             except Case.DoesNotExist:
                 raise Http404("No such case.") from None
             except services.StaleVersion as stale:
-                context["stale"] = _stale(stale.current, entry.body)
-                entry = CaseEntry.for_body(context["stale"]["body"], version=stale.current.version)
+                # Keep what this user typed, now based on the current version: one click
+                # saves it over the other person's changes, which are listed above the form.
+                context["stale"] = stale_notice(stale)
+                entry = CaseEntry.for_body(
+                    services.unflat(stale.resubmit), version=stale.current.version
+                )
                 status = 409
             else:
                 messages.success(request, f"Case {saved.case_number} saved.")
@@ -97,14 +101,26 @@ def case_edit(request, pk: int):
     return render(request, "recurrence/case_form.html", context, status=status)
 
 
-def _stale(current: Case, mine: dict) -> dict:
-    body = services.case_body(current)
+def stale_notice(stale: services.StaleVersion) -> dict:
+    """What a refused save shows: every field changed since the form was opened, in words,
+    with who changed it and when, and which of them this save would have overwritten."""
+    current = stale.current
+    conflicts = set(stale.conflicts)
+    rows = [
+        {
+            **presentation.change_rows({c["field"]: [c["old"], c["new"]]})[0],
+            "by": c["changed_by_name"],
+            "at": c["changed_at"],
+            "conflict": c["field"] in conflicts,
+        }
+        for c in stale.changes
+    ]
     return {
-        "body": body,
         "version": current.version,
         "by": current.updated_by,
         "at": current.updated_at,
-        "differences": presentation.differences(mine, body),
+        "changes": rows,
+        "conflicts": [presentation.field_label(name) for name in stale.conflicts],
     }
 
 
