@@ -72,6 +72,33 @@ class AgendaAddForm(BoardForm):
         return value
 
 
+class MeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title}, {obj.date:%A} {obj.date.day} {obj.date:%B %Y}"
+
+
+class AddToMeetingForm(forms.Form):
+    """The case page's "Add to meeting": the upcoming meetings the case is not on yet."""
+
+    meeting = MeetingChoice(
+        queryset=None,
+        label="Add to meeting",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the upcoming meetings."},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        from board.models import Meeting
+        from board.services import board_today
+
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(date__gte=board_today())
+            .exclude(items__case=case)
+            .order_by("date", "id")
+        )
+
+
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
 

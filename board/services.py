@@ -150,7 +150,9 @@ def meeting_create(*, data: Any, user) -> Meeting:
     return Meeting.objects.create(date=date, title=title, created_by=user)
 
 
-def agenda_add(*, meeting: Meeting, case_id: Any) -> AgendaItem:
+def agenda_add(*, meeting: Meeting, case_id: Any) -> tuple[AgendaItem, bool]:
+    """Put a case at the end of a meeting's agenda; (item, created). A case already on the
+    agenda is left where it is (created False), however many adds race for it."""
     if type(case_id) is not int:
         raise BoardRefused(
             [
@@ -166,18 +168,16 @@ def agenda_add(*, meeting: Meeting, case_id: Any) -> AgendaItem:
         raise BoardRefused([_error("case", "does_not_exist", f"There is no case {case_id}.")])
     try:
         with transaction.atomic():
+            # The meeting's row lock serialises adds, so positions stay distinct.
+            Meeting.objects.select_for_update().get(pk=meeting.pk)
+            existing = meeting.items.filter(case=case).first()
+            if existing is not None:
+                return existing, False
             last = meeting.items.aggregate(m=Max("position"))["m"] or 0
-            return AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1)
+            return AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1), True
     except IntegrityError:
-        raise BoardRefused(
-            [
-                _error(
-                    "case",
-                    "already_on_agenda",
-                    f"Case {case.case_number} is already on this agenda.",
-                )
-            ]
-        ) from None
+        # A parallel add of the same case committed first (the unique constraint held).
+        return AgendaItem.objects.get(meeting=meeting, case=case), False
 
 
 def agenda_remove(*, meeting: Meeting, case_id: int) -> None:

@@ -26,6 +26,11 @@ urlpatterns = [
         name="board-decide",
     ),
     path("cases/<int:pk>/summary/", views.case_summary, name="board-case-summary"),
+    path(
+        "cases/<int:case_pk>/meetings/",
+        views.case_add_to_meeting,
+        name="board-case-add-to-meeting",
+    ),
     path("decisions/<int:pk>/", views.decision_detail, name="board-decision"),
     path("decisions/<int:pk>/amend/", views.amendment_create, name="board-amend"),
 ]

@@ -16,7 +16,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from board import services
-from board.forms import AgendaAddForm, AmendmentForm, DecisionForm, MeetingForm, MoveForm
+from board.forms import (
+    AddToMeetingForm,
+    AgendaAddForm,
+    AmendmentForm,
+    DecisionForm,
+    MeetingForm,
+    MoveForm,
+)
 from board.models import AgendaItem, Amendment, Decision, Meeting
 from board.services import BoardRefused
 from recurrence import presentation, roles
@@ -54,6 +61,22 @@ def key_codes(result: dict) -> list[str]:
     return [r["code"] for r in result["recommendations"] if r["kind"] in KEY_KINDS]
 
 
+def key_titles(result: dict) -> list[str]:
+    """The treatment recommendations in clinical words, as the agenda lists them."""
+    return [r["title"] for r in result["recommendations"] if r["kind"] in KEY_KINDS]
+
+
+def agenda_sites(parsed) -> str:
+    """Where the disease is, in words: "bone (2 lesions), lung (1 lesion)"."""
+    parts = []
+    for s in parsed.sites:
+        label = presentation.site_label(s.site)
+        if s.lesions is not None:
+            label += f" ({s.lesions} lesion{'' if s.lesions == 1 else 's'})"
+        parts.append(label)
+    return ", ".join(parts)
+
+
 # --- meetings ------------------------------------------------------------------------------
 
 
@@ -86,7 +109,8 @@ def _agenda_rows(meeting: Meeting) -> list[dict]:
     decided = {d.case_id: d for d in meeting.decisions.select_related("signed_by")}
     rows = []
     for item in items:
-        result = evaluate_case(contract_case(item.case))
+        parsed = contract_case(item.case)
+        result = evaluate_case(parsed)
         rows.append(
             {
                 "item": item,
@@ -95,6 +119,8 @@ def _agenda_rows(meeting: Meeting) -> list[dict]:
                 "subtype": presentation.SUBTYPE_LABELS.get(result["subtype"], ""),
                 "intent": result["intent"],
                 "key_codes": key_codes(result),
+                "treatments": key_titles(result),
+                "sites": agenda_sites(parsed),
                 "decision": decided.get(item.case_id),
                 "follow_up": follow_up_data(item.case),
             }
@@ -139,14 +165,38 @@ def agenda_add(request, pk: int):
                 ValidationError(f"There is no case numbered {number}.", code="does_not_exist"),
             )
         else:
-            try:
-                services.agenda_add(meeting=meeting, case_id=case.pk)
-            except BoardRefused as refused:
-                form.add_refusal(refused)
-            else:
+            _item, created = services.agenda_add(meeting=meeting, case_id=case.pk)
+            if created:
                 messages.success(request, f"Case {case.case_number} added to the agenda.")
-                return redirect("board-meeting", pk=meeting.pk)
+            else:
+                messages.info(request, f"Case {case.case_number} is already on the agenda.")
+            return redirect("board-meeting", pk=meeting.pk)
     return _agenda_page(request, meeting, form)
+
+
+@require_POST
+def case_add_to_meeting(request, case_pk: int):
+    """ "Add to meeting" on the case page: back to the case page, saying what happened."""
+    _check(request.user, roles.COORDINATOR)
+    case = get_object_or_404(Case, pk=case_pk)
+    form = AddToMeetingForm(request.POST, case=case)
+    back = reverse("case-detail", args=[case.pk]) + "#meetings"
+    if not form.is_valid():
+        already = case.agenda_items.filter(meeting_id=request.POST.get("meeting") or None)
+        if str(request.POST.get("meeting", "")).isdigit() and already.exists():
+            messages.info(request, f"Case {case.case_number} is already on that agenda.")
+        else:
+            messages.error(request, "Not added: choose one of the upcoming meetings.")
+        return redirect(back)
+    meeting = form.cleaned_data["meeting"]
+    _item, created = services.agenda_add(meeting=meeting, case_id=case.pk)
+    if created:
+        messages.success(
+            request, f"Case {case.case_number} added to {meeting.title}, {meeting.date:%-d %B %Y}."
+        )
+    else:
+        messages.info(request, f"Case {case.case_number} is already on that agenda.")
+    return redirect(back)
 
 
 @require_POST

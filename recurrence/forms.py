@@ -476,6 +476,23 @@ class CaseFilterForm(forms.Form):
         label="Subtype", required=False, choices=[("", "Any")] + SUBTYPE_CHOICES
     )
 
-    def filters(self) -> dict[str, str]:
+    meeting = forms.TypedChoiceField(
+        label="Meeting", required=False, coerce=int, empty_value=None, choices=[("", "Any")]
+    )
+
+    def __init__(self, *args, **kwargs):
+        from board.models import Meeting
+
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [("", "Any")] + [
+            (m.pk, f"{m.title}, {m.date.day} {m.date:%B %Y}")
+            for m in Meeting.objects.order_by("-date", "-id")[:100]
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        """{queryset filter: value} of what was chosen (a meeting: the cases on its agenda)."""
         self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        chosen = {k: v for k, v in self.cleaned_data.items() if v}
+        if "meeting" in chosen:
+            chosen["agenda_items__meeting_id"] = chosen.pop("meeting")
+        return chosen
