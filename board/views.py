@@ -26,7 +26,7 @@ from board.forms import (
 )
 from board.models import AgendaItem, Amendment, Decision, Meeting
 from board.services import BoardRefused
-from recurrence import presentation, roles
+from recurrence import drafts, presentation, roles
 from recurrence.guideline import RULESET, derive_facts, evaluate_case
 from recurrence.models import Case
 from recurrence.services import contract_case, follow_up_data
@@ -267,6 +267,9 @@ def decision_create(request, pk: int, case_pk: int):
     status = 200
     if request.method == "GET":
         form = DecisionForm(initial={"case_version": case.version})
+        if restored := drafts.restore(request):
+            form = DecisionForm(restored[0])
+            messages.warning(request, restored[1])
     else:
         form = DecisionForm(request.POST)
         if form.is_valid():
@@ -278,6 +281,7 @@ def decision_create(request, pk: int, case_pk: int):
                 if any(e["code"] == "already_decided" for e in refused.errors):
                     return _final(request, Decision.objects.get(case=case, meeting=meeting))
                 form.add_refusal(refused)
+                drafts.keep_refused(request, str(refused))
                 if any(e["code"] in services.SAFETY_CODES for e in refused.errors):
                     status = 400
             except services.CaseChanged as changed:
@@ -289,8 +293,10 @@ def decision_create(request, pk: int, case_pk: int):
                 form = DecisionForm(data)
                 form.is_valid()
                 form.add_error(None, ValidationError(changed.message, code="case_changed"))
+                drafts.keep_refused(request, changed.message.removeprefix("Not signed: "))
                 status = 409
             else:
+                drafts.discard(request)
                 messages.success(request, f"Decision for case {case.case_number} signed.")
                 return redirect("board-decision", pk=decision.pk)
 
@@ -324,12 +330,17 @@ def amendment_create(request, pk: int):
     _check(request.user, roles.ONCOLOGIST)
     decision = get_object_or_404(_decisions().select_related("case"), pk=pk)
     form = AmendmentForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
+    if request.method == "GET" and (restored := drafts.restore(request)):
+        form = AmendmentForm(restored[0])
+        messages.warning(request, restored[1])
+    elif form.is_bound and form.is_valid():
         try:
             services.amendment_add(decision=decision, data=form.body(), user=request.user)
         except BoardRefused as refused:
             form.add_refusal(refused)
+            drafts.keep_refused(request, str(refused))
         else:
+            drafts.discard(request)
             messages.success(request, "Amendment added to the signed decision.")
             return redirect("board-decision", pk=decision.pk)
     return render(request, "board/amendment_form.html", {"decision": decision, "form": form})

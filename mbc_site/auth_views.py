@@ -6,12 +6,15 @@ Included at /accounts/ by mbc_site/urls.py. Failed sign-ins are counted in the d
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.urls import path
+from django.views.decorators.http import require_POST
 
-from recurrence import throttle
+from recurrence import drafts, throttle
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -49,6 +52,10 @@ class LoginView(auth.LoginView):
     redirect_authenticated_user = True
     http_method_names = FORM_METHODS
 
+    def get_default_redirect_url(self):
+        # Back to a form whose typed text was kept and not yet given back, if there is one.
+        return drafts.unshown_path(self.request.user) or super().get_default_redirect_url()
+
 
 class PasswordChangeView(auth.PasswordChangeView):
     http_method_names = FORM_METHODS
@@ -58,8 +65,15 @@ class PasswordChangeDoneView(auth.PasswordChangeDoneView):
     http_method_names = ["get", "head", "options"]
 
 
+@require_POST
+def session_keepalive(request):
+    """ "Stay signed in": any request renews the idle timeout; this one says how long it is."""
+    return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
+
+
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
+    path("session/", session_keepalive, name="session-keepalive"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from evidence.library import library_from_db
 from evidence.matching import match_evidence
 from evidence.outcomes import similar_patients
-from recurrence import presentation, roles, services
+from recurrence import drafts, presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
 from recurrence.models import Case, CaseChange
@@ -73,6 +73,9 @@ def case_edit(request, pk: int):
     status = 200
     if request.method == "GET":
         entry = CaseEntry.for_body(services.case_body(case), version=case.version)
+        if restored := drafts.restore(request):
+            entry = CaseEntry(restored[0], editing=True)
+            messages.warning(request, restored[1])
     else:
         entry = CaseEntry(request.POST, editing=True)
         if not entry.is_valid():
@@ -84,9 +87,11 @@ def case_edit(request, pk: int):
                 )
             except CaseRefused as refused:
                 entry.add_contract_errors(refused.errors)
+                drafts.keep_refused(request, "Some values need correcting.")
             except Case.DoesNotExist:
                 raise Http404("No such case.") from None
             except services.StaleVersion as stale:
+                drafts.keep_refused(request, "The case was changed by someone else meanwhile.")
                 # Keep what this user typed, now based on the current version: one click
                 # saves it over the other person's changes, which are listed above the form.
                 context["stale"] = stale_notice(stale)
@@ -95,8 +100,11 @@ def case_edit(request, pk: int):
                 )
                 status = 409
             else:
+                drafts.discard(request)
                 messages.success(request, f"Case {saved.case_number} saved.")
                 return redirect("case-detail", pk=saved.pk)
+    if request.method == "POST" and entry.has_errors:
+        drafts.keep_refused(request, "Some values need correcting.")
     context["entry"] = entry
     return render(request, "recurrence/case_form.html", context, status=status)
 
