@@ -26,19 +26,16 @@ LONG_PLAN = (
 REASON = "The patient prefers to start oral treatment first and asked to defer any surgery."
 
 # Text smaller than 9 pt in print: every visible element with text of its own.
-SMALL_TEXT = (
-    """() => {
+SMALL_TEXT = """(MIN_PX) => {
   const small = [];
   for (const el of document.querySelectorAll('.sheet *')) {
     const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
     if (!own || !el.getClientRects().length) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
-    if (size < %d) small.push(el.tagName + '.' + el.className + ': ' + size + 'px');
+    if (size < MIN_PX) small.push(el.tagName + '.' + el.className + ': ' + size + 'px');
   }
   return small;
 }"""
-    % MIN_PX
-)
 
 
 def pdf_pages(pdf: bytes) -> int:
@@ -58,7 +55,7 @@ def sign_in(page, live_server, user):
 def print_pages(page, url: str, artifacts_dir: str, name: str) -> tuple[int, list[str]]:
     page.goto(url)
     page.emulate_media(media="print")
-    small = page.evaluate(SMALL_TEXT)
+    small = page.evaluate(SMALL_TEXT, MIN_PX)
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     with open(os.path.join(artifacts_dir, f"{name}.pdf"), "wb") as out:
         out.write(pdf)
