@@ -48,7 +48,7 @@ class CaseChanged(Exception):
         for name in self.fields:
             last = [c for c in self.changes if c["field"] == name][-1]
             who = last["changed_by_name"] or "someone"
-            parts.append(f"{field_label(name)} (by {who}, {last['changed_at']:%d %B %Y %H:%M})")
+            parts.append(f"{field_label(name)} (by {who}, {last['changed_at']:%-d %b %Y %H:%M})")
         return (
             f"Not signed: the clinical facts behind the recommendation changed after version "
             f"{self.read_version} was read: {'; '.join(parts)}. Read the recommendation again; "
@@ -69,7 +69,7 @@ def safety_problems(*, case: Case, meeting: Meeting | None) -> list[dict[str, st
     problems = []
     record = follow_up_data(case)
     if record is not None and record.vital_status == "dead":
-        died = record.death_date.strftime("%-d %B %Y") if record.death_date else "a known date"
+        died = record.death_date.strftime("%-d %b %Y") if record.death_date else "a known date"
         problems.append(
             _error(
                 None,
@@ -83,7 +83,7 @@ def safety_problems(*, case: Case, meeting: Meeting | None) -> list[dict[str, st
             _error(
                 "meeting",
                 "meeting_not_started",
-                f"The meeting is on {meeting.date:%-d %B %Y}; its decisions can be signed from "
+                f"The meeting is on {meeting.date:%-d %b %Y}; its decisions can be signed from "
                 "that day on.",
             )
         )
@@ -219,7 +219,12 @@ def agenda_reorder(*, meeting: Meeting, order: Any) -> list[AgendaItem]:
     return sorted(items.values(), key=lambda i: i.position)
 
 
-def decision_sign(*, case: Case, data: Any, user) -> Decision:
+def decision_check(*, case: Case, data: Any) -> None:
+    """Everything decision_sign would refuse, without signing: the confirmation step."""
+    decision_sign(case=case, data=data, user=None, dry_run=True)
+
+
+def decision_sign(*, case: Case, data: Any, user, dry_run: bool = False) -> Decision | None:
     """Sign the board's decision for a case at a meeting, with the recommendation as it stands."""
     data = _body(data, {"meeting", "outcome", "plan", "reason", "case_version"})
     errors: list = []
@@ -274,6 +279,12 @@ def decision_sign(*, case: Case, data: Any, user) -> Decision:
     errors.extend(safety_problems(case=case, meeting=meeting))
     if errors:
         raise BoardRefused(errors)
+    if dry_run:
+        if read_version is not None and read_version < case.version:
+            changes = contract_changes_since(case, read_version)
+            if changes:
+                raise CaseChanged(case, read_version, changes)
+        return None
     try:
         with transaction.atomic():
             # Lock the case so the recommendation signed is the one of the version stored.

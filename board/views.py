@@ -192,7 +192,7 @@ def case_add_to_meeting(request, case_pk: int):
     _item, created = services.agenda_add(meeting=meeting, case_id=case.pk)
     if created:
         messages.success(
-            request, f"Case {case.case_number} added to {meeting.title}, {meeting.date:%-d %B %Y}."
+            request, f"Case {case.case_number} added to {meeting.title}, {meeting.date:%-d %b %Y}."
         )
     else:
         messages.info(request, f"Case {case.case_number} is already on that agenda.")
@@ -272,11 +272,19 @@ def decision_create(request, pk: int, case_pk: int):
             messages.warning(request, restored[1])
     else:
         form = DecisionForm(request.POST)
+        confirmed = request.POST.get("confirmed") == "1" and "change" not in request.POST
         if form.is_valid():
             try:
+                if not confirmed:
+                    services.decision_check(case=case, data=form.body(meeting.pk))
+                    if "change" not in request.POST:
+                        return _confirm(request, meeting, case, form)
+                    raise _Unchanged
                 decision = services.decision_sign(
                     case=case, data=form.body(meeting.pk), user=request.user
                 )
+            except _Unchanged:
+                pass
             except BoardRefused as refused:
                 if any(e["code"] == "already_decided" for e in refused.errors):
                     return _final(request, Decision.objects.get(case=case, meeting=meeting))
@@ -313,6 +321,27 @@ def decision_create(request, pk: int, case_pk: int):
         "safety": services.safety_problems(case=case, meeting=meeting),
     }
     return render(request, "board/decision_form.html", context, status=status)
+
+
+class _Unchanged(Exception):
+    """ "Change" on the confirmation step: back to the form as it was typed."""
+
+
+def _confirm(request, meeting: Meeting, case: Case, form: DecisionForm):
+    """The confirmation step: exactly what will be signed, with Sign and Change."""
+    parsed = contract_case(case)
+    result = evaluate_case(parsed)
+    context = {
+        "meeting": meeting,
+        "case": case,
+        "form": form,
+        "outcome": dict(Decision.OUTCOMES)[form.cleaned_data["outcome"]],
+        "result": result,
+        "summary": presentation.summary(derive_facts(parsed), result),
+        "groups": presentation.recommendation_groups(result),
+        "follow_up": follow_up_data(case),
+    }
+    return render(request, "board/decision_confirm.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])

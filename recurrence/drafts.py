@@ -97,7 +97,7 @@ def restore(request) -> tuple[QueryDict, str] | None:
         Draft.objects.filter(pk=draft.pk).update(shown=True)
     when = timezone.localtime(draft.saved_at)
     why = REASONS[draft.reason] + (f" {draft.detail}" if draft.detail else "")
-    return data, f"{why} What you typed on {when:%-d %B %Y at %H:%M} is restored below."
+    return data, f"{why} What you typed on {when:%-d %b %Y at %H:%M} is restored below."
 
 
 def discard(request) -> None:

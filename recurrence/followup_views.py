@@ -32,7 +32,7 @@ def _page(request, case: Case, *, follow_up_form=None, treatment_form=None, stat
 def _stale(request, stale: services.StaleVersion) -> None:
     changed = "; ".join(
         f"{presentation.field_label(c['field'])} by {c['changed_by_name'] or 'someone'}"
-        f" on {c['changed_at']:%d %b %Y %H:%M}"
+        f" on {c['changed_at']:%-d %b %Y %H:%M}"
         for c in stale.changes
         if c["field"] in stale.conflicts
     )

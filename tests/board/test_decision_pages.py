@@ -41,7 +41,14 @@ def decide_url(meeting, case) -> str:
 
 
 def signing(case, **extra) -> dict:
-    return {"outcome": "follows", "plan": PLAN, "case_version": case.version, **extra}
+    """The confirmation step's post: what the form held, confirmed."""
+    return {
+        "outcome": "follows",
+        "plan": PLAN,
+        "case_version": case.version,
+        "confirmed": "1",
+        **extra,
+    }
 
 
 def field_html(html: str, name: str) -> str:

@@ -105,10 +105,10 @@ class TestPages:
         record_death(stored_case, coordinator)
         client = page_client(oncologist)
         html = client.get(decide_url(meeting, stored_case)).content.decode()
-        assert "Deceased" in html and "5 January 2025" in html
+        assert "Deceased" in html and "5 Jan 2025" in html
         assert "Sign the decision</button>" not in html
         assert 'data-code="patient_deceased"' in html
-        body = {"outcome": "follows", "plan": PLAN, "case_version": 2}
+        body = {"outcome": "follows", "plan": PLAN, "case_version": 2, "confirmed": "1"}
         response = client.post(decide_url(meeting, stored_case), body)
         assert response.status_code == 400
         assert response.context["form"].codes() == {"__all__": ["patient_deceased"]}
@@ -119,7 +119,7 @@ class TestPages:
         self, coordinator, oncologist, stored_case
     ):
         meeting = meeting_on(timezone.localdate() + dt.timedelta(days=7), coordinator, stored_case)
-        body = {"outcome": "follows", "plan": PLAN, "case_version": 1}
+        body = {"outcome": "follows", "plan": PLAN, "case_version": 1, "confirmed": "1"}
         response = page_client(oncologist).post(decide_url(meeting, stored_case), body)
         assert response.status_code == 400
         assert response.context["form"].codes() == {"__all__": ["meeting_not_started"]}
@@ -136,4 +136,4 @@ class TestPages:
             user=coordinator,
         )
         html = page_client(coordinator).get(f"/board/meetings/{meeting.pk}/").content.decode()
-        assert "Alive" in html and "last follow-up 3 February 2025" in html
+        assert "Alive" in html and "last follow-up 3 Feb 2025" in html

@@ -58,9 +58,11 @@ def order(meeting) -> list[str]:
 
 def field_html(html: str, name: str) -> str:
     """The markup of one field's block (label, input, help and errors)."""
-    match = re.search(rf'<div class="field[^"]*" id="field-{name}">(.*?)</div>', html, re.S)
+    match = re.search(
+        rf'<(div|fieldset) class="field[^"]*" id="field-{name}"[^>]*>(.*?)</\1>', html, re.S
+    )
     assert match, f"no field {name}"
-    return match.group(1)
+    return match.group(2)
 
 
 @pytest.mark.django_db
@@ -219,8 +221,12 @@ class TestAgenda:
         assert f'action="{agenda_url(meeting)}agenda/{last}/remove/"' in html
         assert html.count('name="direction" value="up"') == 3
         assert html.count("disabled") == 2  # up on the first case, down on the last
-        # The forms work without script; the page's only script is the idle warning.
-        assert html.count("<script") == 1 and 'src="/static/js/session.js"' in html
+        # The forms work without script; the page's only scripts are the site-wide ones.
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert scripts == [
+            '<script src="/static/js/session.js" defer>',
+            '<script src="/static/js/forms.js" defer>',
+        ]
 
     def test_a_wrong_direction_is_refused(self, coordinator, meeting, agenda):
         response = client_for(coordinator).post(

@@ -51,7 +51,9 @@ class TestSessionEnded:
         assert client.get(url).status_code == 200
         end_sessions_on_the_server()
 
-        posted = client.post(url, {"outcome": "follows", "plan": PLAN, "case_version": 1})
+        posted = client.post(
+            url, {"outcome": "follows", "plan": PLAN, "case_version": 1, "confirmed": "1"}
+        )
         assert posted.status_code == 302
         assert posted["Location"].startswith("/accounts/login/")
         assert "Letrozole" not in posted["Location"]  # never in the URL
@@ -67,7 +69,9 @@ class TestSessionEnded:
         assert PLAN in form_page
         assert "Your session had ended, so this was not saved." in form_page
 
-        signed = client.post(url, {"outcome": "follows", "plan": PLAN, "case_version": 1})
+        signed = client.post(
+            url, {"outcome": "follows", "plan": PLAN, "case_version": 1, "confirmed": "1"}
+        )
         assert signed.status_code == 302
         assert Decision.objects.get().plan == PLAN
         assert not Draft.objects.exists()  # deleted on a successful save
@@ -77,7 +81,7 @@ class TestSessionEnded:
         url = decide_url(meeting, stored_case)
         client.get(url)
         end_sessions_on_the_server()
-        client.post(url, {"outcome": "follows", "plan": PLAN, "case_version": 1})
+        client.post(url, {"outcome": "follows", "plan": PLAN, "case_version": 1, "confirmed": "1"})
         assert sign_in(client, oncologist)["Location"] == url
 
     def test_another_user_signing_in_does_not_get_the_draft(
@@ -87,7 +91,7 @@ class TestSessionEnded:
         url = decide_url(meeting, stored_case)
         client.get(url)
         end_sessions_on_the_server()
-        client.post(url, {"outcome": "follows", "plan": PLAN, "case_version": 1})
+        client.post(url, {"outcome": "follows", "plan": PLAN, "case_version": 1, "confirmed": "1"})
         other = django_user_model.objects.create_user("olga", password=PASSWORD)
         other.groups.add(*oncologist.groups.all())
         assert sign_in(client, other)["Location"] != url
@@ -124,7 +128,9 @@ class TestRefused:
     ):
         client = client_for(oncologist)
         url = decide_url(meeting, stored_case)
-        response = client.post(url, {"outcome": "differs", "plan": PLAN, "case_version": 1})
+        response = client.post(
+            url, {"outcome": "differs", "plan": PLAN, "case_version": 1, "confirmed": "1"}
+        )
         assert response.context["form"].codes() == {"reason": ["required"]}
         assert Draft.objects.get().reason == "refused"
         client.logout()
@@ -144,7 +150,7 @@ class TestRefused:
     def test_a_draft_older_than_seven_days_is_gone(self, oncologist, meeting, stored_case):
         client = client_for(oncologist)
         url = decide_url(meeting, stored_case)
-        client.post(url, {"outcome": "differs", "plan": PLAN, "case_version": 1})
+        client.post(url, {"outcome": "differs", "plan": PLAN, "case_version": 1, "confirmed": "1"})
         Draft.objects.update(saved_at=timezone.now() - dt.timedelta(days=7, minutes=1))
         assert PLAN not in client.get(url).content.decode()
 
