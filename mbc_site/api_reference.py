@@ -72,9 +72,12 @@ def operations(schema: dict) -> list[dict[str, Any]]:
                     "body": _fields(body["schema"], components) if body else [],
                     "body_name": _schema_name(body["schema"]) if body else "",
                     "responses": [
-                        {"status": code, "schema": _schema_name(
-                            (r.get("content") or {}).get("application/json", {}).get("schema")
-                        )}
+                        {
+                            "status": code,
+                            "schema": _schema_name(
+                                (r.get("content") or {}).get("application/json", {}).get("schema")
+                            ),
+                        }
                         for code, r in op.get("responses", {}).items()
                     ],
                     "tag": (op.get("tags") or ["api"])[0],
