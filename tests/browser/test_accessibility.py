@@ -37,7 +37,7 @@ def pages_of_the_app() -> dict[str, list[str]]:
     agenda_add(meeting=upcoming, case_id=case.pk)
     common = [
         "/",
-        "/?meeting=%d" % past.pk,
+        f"/?meeting={past.pk}",
         f"/cases/{case.pk}/",
         f"/cases/{decision.case.pk}/",
         "/sources/",
