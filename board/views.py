@@ -269,7 +269,7 @@ def decision_create(request, pk: int, case_pk: int):
         form = DecisionForm(initial={"case_version": case.version})
         if restored := drafts.restore(request):
             form = DecisionForm(restored[0])
-            messages.warning(request, restored[1])
+            messages.warning(request, restored[1], extra_tags="draft")
     else:
         form = DecisionForm(request.POST)
         confirmed = request.POST.get("confirmed") == "1" and "change" not in request.POST
@@ -361,7 +361,7 @@ def amendment_create(request, pk: int):
     form = AmendmentForm(request.POST if request.method == "POST" else None)
     if request.method == "GET" and (restored := drafts.restore(request)):
         form = AmendmentForm(restored[0])
-        messages.warning(request, restored[1])
+        messages.warning(request, restored[1], extra_tags="draft")
     elif form.is_bound and form.is_valid():
         try:
             services.amendment_add(decision=decision, data=form.body(), user=request.user)

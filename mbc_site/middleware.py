@@ -44,6 +44,11 @@ class LoginRequiredForPagesMiddleware(LoginRequiredMiddleware):
         return redirect_to_login(request.get_full_path())
 
     def process_response(self, request, response):
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "logout" and request.method == "POST":
+            # Signed out on purpose: later visits are not an ended session.
+            response.delete_cookie(drafts.OWNER_COOKIE, samesite="Lax")
+            return response
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         if signed_in and drafts.owner_from(request.COOKIES.get(drafts.OWNER_COOKIE)) != user.pk:

@@ -79,7 +79,7 @@ def follow_up(request, pk: int):
     case = get_object_or_404(Case, pk=pk)
     if request.method != "POST":
         if restored := drafts.restore(request):
-            messages.warning(request, restored[1])
+            messages.warning(request, restored[1], extra_tags="draft")
             return _page(request, case, follow_up_form=followup_forms.FollowUpForm(restored[0]))
         return _page(request, case)
     form = followup_forms.FollowUpForm(request.POST)

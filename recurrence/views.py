@@ -75,7 +75,7 @@ def case_edit(request, pk: int):
         entry = CaseEntry.for_body(services.case_body(case), version=case.version)
         if restored := drafts.restore(request):
             entry = CaseEntry(restored[0], editing=True)
-            messages.warning(request, restored[1])
+            messages.warning(request, restored[1], extra_tags="draft")
     else:
         entry = CaseEntry(request.POST, editing=True)
         if not entry.is_valid():

@@ -170,3 +170,29 @@ class TestIdleWarning:
         assert response.json()["idle_seconds"] > 0
         end_sessions_on_the_server()
         assert client.post("/accounts/session/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_after_signing_out_a_visit_is_not_called_an_ended_session(coordinator):
+    client = client_for(coordinator)
+    client.get("/")
+    assert "mbc_draft_owner" in client.cookies
+    client.post("/accounts/logout/")
+    assert client.cookies["mbc_draft_owner"].value == ""
+    page = client.get("/", follow=True).content.decode()
+    assert "Your session had ended" not in page
+
+
+@pytest.mark.django_db
+def test_a_kept_draft_can_be_discarded(oncologist, meeting, stored_case):
+    client = client_for(oncologist)
+    url = decide_url(meeting, stored_case)
+    client.post(url, {"outcome": "differs", "plan": PLAN, "case_version": 1, "confirmed": "1"})
+    page = client.get(url).content.decode()
+    assert PLAN in page and 'action="/accounts/drafts/discard/"' in page
+    response = client.post("/accounts/drafts/discard/", {"path": url})
+    assert response["Location"] == url
+    assert not Draft.objects.exists()
+    assert PLAN not in client.get(url).content.decode()
+    # Only the application's own form pages.
+    assert client.post("/accounts/drafts/discard/", {"path": "//evil.example/"})["Location"] == "/"
