@@ -92,6 +92,10 @@ def test_no_page_has_an_axe_violation(browser, live_server, artifacts_dir):
         for path in paths:
             page.goto(base + path)
             found[f"{username} {path}"] = violations(page, axe)
+            if "/print/" in path or "/summary/" in path or "/decisions/" in path:
+                page.emulate_media(media="print")  # as it is printed, too
+                found[f"{username} {path} printed"] = violations(page, axe)
+                page.emulate_media(media="screen")
         # The refused forms, with their error summaries.
         if username == "coordinator":
             page.goto(base + "/cases/new/")
