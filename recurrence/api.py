@@ -334,7 +334,8 @@ class CaseTreatments(APIView):
         treatment = services.treatment_add(
             case_id=case.pk, data=data, version=version, user=request.user
         )
-        return Response(treatment_representation(treatment), status=status.HTTP_201_CREATED)
+        body = {**treatment_representation(treatment), "version": treatment.case.version}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class CaseTreatment(APIView):

@@ -157,6 +157,7 @@ class TestSeparateParts:
             detail(stored_case, "treatments/"), body, format="json"
         )
         assert response.status_code == 201, response.json()
+        assert response.json()["version"] == 3  # the case's one counter
 
 
 @pytest.mark.django_db
