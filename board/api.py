@@ -115,12 +115,19 @@ class Agenda(APIView):
     def get(self, request, pk):
         return Response(self._items(get_object_or_404(Meeting, pk=pk)))
 
-    @extend_schema(request=AgendaAdd, responses={201: AgendaItemOut(many=True), 400: Errors})
+    @extend_schema(
+        request=AgendaAdd,
+        responses={201: AgendaItemOut(many=True), 200: AgendaItemOut(many=True), 400: Errors},
+        description="Adds a case at the end of the agenda (201). A case already on the agenda "
+        "stays where it is: 200 with the agenda unchanged.",
+    )
     def post(self, request, pk):
         meeting = get_object_or_404(Meeting, pk=pk)
         case = request.data.get("case") if isinstance(request.data, dict) else None
-        services.agenda_add(meeting=meeting, case_id=case)
-        return Response(self._items(meeting), status=status.HTTP_201_CREATED)
+        _item, created = services.agenda_add(meeting=meeting, case_id=case)
+        return Response(
+            self._items(meeting), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     @extend_schema(request=AgendaOrder, responses={200: AgendaItemOut(many=True), 400: Errors})
     def put(self, request, pk):
@@ -153,7 +160,7 @@ class CaseDecisions(APIView):
         case = get_object_or_404(visible_cases(request.user), pk=pk)
         return Response([decision_representation(d) for d in _decisions().filter(case=case)])
 
-    @extend_schema(request=DecisionIn, responses={201: DecisionOut, 400: Errors})
+    @extend_schema(request=DecisionIn, responses={201: DecisionOut, 400: Errors, 409: Errors})
     def post(self, request, pk):
         case = get_object_or_404(Case.objects.live().prefetch_related("sites"), pk=pk)
         decision = services.decision_sign(case=case, data=request.data, user=request.user)

@@ -36,6 +36,11 @@ class DecisionIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["follows", "differs"])
     plan = serializers.CharField()
     reason = serializers.CharField(required=False, help_text="required when the decision differs")
+    case_version = serializers.IntegerField(
+        required=False,
+        help_text="the case version whose recommendation the signer read; signing is refused "
+        "(409 case_changed) only when the case's clinical facts changed since",
+    )
 
 
 class AmendmentIn(serializers.Serializer):

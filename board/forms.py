@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 
 from board.models import Decision
 from board.services import PLAN_MAX, BoardRefused
+from mbc_site.widgets import DayMonthYearWidget, mark_required
+from recurrence.presentation import dates_in_words
 
 TEXT_MAX = PLAN_MAX
 
 
-class DateInput(forms.TextInput):
-    input_type = "date"
+DateInput = DayMonthYearWidget
 
 
 class BoardForm(forms.Form):
@@ -30,7 +31,8 @@ class BoardForm(forms.Form):
             name = self.field_map.get(str(error["field"]), error["field"])
             if name not in self.fields:
                 name = None
-            self.add_error(name, ValidationError(str(error["message"]), code=str(error["code"])))
+            message = dates_in_words(str(error["message"]))
+            self.add_error(name, ValidationError(message, code=str(error["code"])))
 
     def codes(self) -> dict[str, list[str]]:
         """{field: [error codes]}, the stable names of what was refused."""
@@ -42,7 +44,7 @@ class MeetingForm(BoardForm):
         label="Date",
         required=False,
         widget=DateInput,
-        help_text="Year, month and day (YYYY-MM-DD) where the browser has no date picker.",
+        help_text="The day, the month and the year of the meeting.",
     )
     title = forms.CharField(
         label="Title",
@@ -70,6 +72,33 @@ class AgendaAddForm(BoardForm):
         if not value:
             raise ValidationError("Enter the case number.", code="required")
         return value
+
+
+class MeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title}, {obj.date:%a} {obj.date.day} {obj.date:%b %Y}"
+
+
+class AddToMeetingForm(forms.Form):
+    """The case page's "Add to meeting": the upcoming meetings the case is not on yet."""
+
+    meeting = MeetingChoice(
+        queryset=None,
+        label="Add to meeting",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the upcoming meetings."},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        from board.models import Meeting
+        from board.services import board_today
+
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(date__gte=board_today())
+            .exclude(items__case=case)
+            .order_by("date", "id")
+        )
 
 
 class MoveForm(forms.Form):
@@ -113,6 +142,7 @@ class DecisionForm(BoardForm):
             "outcome": self.cleaned_data["outcome"] or None,
             "plan": self.cleaned_data["plan"],
             "reason": self.cleaned_data["reason"],
+            "case_version": self.cleaned_data["case_version"],
         }
 
 
@@ -132,3 +162,9 @@ class AmendmentForm(BoardForm):
 
     def body(self) -> dict:
         return {"reason": self.cleaned_data["reason"], "text": self.cleaned_data["text"]}
+
+
+mark_required(MeetingForm, "date", "title")
+mark_required(AgendaAddForm, "case_number")
+mark_required(DecisionForm, "outcome", "plan")
+mark_required(AmendmentForm, "reason", "text")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from board.models import AgendaItem, Amendment, Decision, Meeting, signer_name
 from recurrence import roles
 from recurrence.guideline import RULESET, CaseRefused, evaluate_case
 from recurrence.models import Case
-from recurrence.services import contract_case
+from recurrence.presentation import field_label
+from recurrence.services import contract_case, contract_changes_since, follow_up_data
 
 PLAN_MAX = 5000
 
@@ -21,6 +25,70 @@ class BoardRefused(ValueError):
     def __init__(self, errors: list[dict[str, str | None]]):
         super().__init__("; ".join(str(e["message"]) for e in errors))
         self.errors = errors
+
+
+class CaseChanged(Exception):
+    """The contract's input of the case changed since the version the signer read.
+
+    `changes` lists each changed field's saved changes (recurrence.services.change_list).
+    """
+
+    def __init__(self, case: Case, read_version: int, changes: list[dict[str, Any]]):
+        self.case = case
+        self.read_version = read_version
+        self.changes = changes
+        super().__init__(self.message)
+
+    @property
+    def fields(self) -> list[str]:
+        return list(dict.fromkeys(c["field"] for c in self.changes))
+
+    @property
+    def message(self) -> str:
+        parts = []
+        for name in self.fields:
+            last = [c for c in self.changes if c["field"] == name][-1]
+            who = last["changed_by_name"] or "someone"
+            parts.append(f"{field_label(name)} (by {who}, {last['changed_at']:%-d %b %Y %H:%M})")
+        return (
+            f"Not signed: the clinical facts behind the recommendation changed after version "
+            f"{self.read_version} was read: {'; '.join(parts)}. Read the recommendation again; "
+            "it is what will be signed."
+        )
+
+
+SAFETY_CODES = ("patient_deceased", "meeting_not_started")
+
+
+def board_today() -> dt.date:
+    """Today in the board's time zone (settings.TIME_ZONE)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def safety_problems(*, case: Case, meeting: Meeting | None) -> list[dict[str, str | None]]:
+    """Why no decision may be signed for this case at this meeting now (empty: none)."""
+    problems = []
+    record = follow_up_data(case)
+    if record is not None and record.vital_status == "dead":
+        died = record.death_date.strftime("%-d %b %Y") if record.death_date else "a known date"
+        problems.append(
+            _error(
+                None,
+                "patient_deceased",
+                f"The follow-up records this patient as deceased (died {died}); "
+                "no board decision can be signed.",
+            )
+        )
+    if meeting is not None and meeting.date > board_today():
+        problems.append(
+            _error(
+                "meeting",
+                "meeting_not_started",
+                f"The meeting is on {meeting.date:%-d %b %Y}; its decisions can be signed from "
+                "that day on.",
+            )
+        )
+    return problems
 
 
 def _error(field: str | None, code: str, message: str) -> dict[str, str | None]:
@@ -83,7 +151,9 @@ def meeting_create(*, data: Any, user) -> Meeting:
     return Meeting.objects.create(date=date, title=title, created_by=user)
 
 
-def agenda_add(*, meeting: Meeting, case_id: Any) -> AgendaItem:
+def agenda_add(*, meeting: Meeting, case_id: Any) -> tuple[AgendaItem, bool]:
+    """Put a case at the end of a meeting's agenda; (item, created). A case already on the
+    agenda is left where it is (created False), however many adds race for it."""
     if type(case_id) is not int:
         raise BoardRefused(
             [
@@ -99,18 +169,16 @@ def agenda_add(*, meeting: Meeting, case_id: Any) -> AgendaItem:
         raise BoardRefused([_error("case", "does_not_exist", f"There is no case {case_id}.")])
     try:
         with transaction.atomic():
+            # The meeting's row lock serialises adds, so positions stay distinct.
+            Meeting.objects.select_for_update().get(pk=meeting.pk)
+            existing = meeting.items.filter(case=case).first()
+            if existing is not None:
+                return existing, False
             last = meeting.items.aggregate(m=Max("position"))["m"] or 0
-            return AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1)
+            return AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1), True
     except IntegrityError:
-        raise BoardRefused(
-            [
-                _error(
-                    "case",
-                    "already_on_agenda",
-                    f"Case {case.case_number} is already on this agenda.",
-                )
-            ]
-        ) from None
+        # A parallel add of the same case committed first (the unique constraint held).
+        return AgendaItem.objects.get(meeting=meeting, case=case), False
 
 
 def agenda_remove(*, meeting: Meeting, case_id: int) -> None:
@@ -152,10 +220,26 @@ def agenda_reorder(*, meeting: Meeting, order: Any) -> list[AgendaItem]:
     return sorted(items.values(), key=lambda i: i.position)
 
 
-def decision_sign(*, case: Case, data: Any, user) -> Decision:
+def decision_check(*, case: Case, data: Any) -> None:
+    """Everything decision_sign would refuse, without signing: the confirmation step."""
+    decision_sign(case=case, data=data, user=None, dry_run=True)
+
+
+def decision_sign(*, case: Case, data: Any, user, dry_run: bool = False) -> Decision | None:
     """Sign the board's decision for a case at a meeting, with the recommendation as it stands."""
-    data = _body(data, {"meeting", "outcome", "plan", "reason"})
+    data = _body(data, {"meeting", "outcome", "plan", "reason", "case_version"})
     errors: list = []
+    read_version = data.get("case_version")
+    if read_version is not None and (
+        type(read_version) is not int or not 1 <= read_version <= case.version
+    ):
+        errors.append(
+            _error(
+                "case_version",
+                "invalid",
+                f"Case version must be the version read, a whole number from 1 to {case.version}.",
+            )
+        )
     meeting_id = data.get("meeting")
     meeting = None
     if meeting_id is None:
@@ -194,7 +278,7 @@ def decision_sign(*, case: Case, data: Any, user) -> Decision:
             )
         )
     try:
-        parsed = contract_case(case)
+        contract_case(case)
     except CaseRefused as refused:
         # Stored under an earlier ruleset and refused by this one: nothing to sign until a
         # coordinator corrects the case.
@@ -208,11 +292,24 @@ def decision_sign(*, case: Case, data: Any, user) -> Decision:
             ),
         )
         raise BoardRefused(errors) from None
+    errors.extend(safety_problems(case=case, meeting=meeting))
     if errors:
         raise BoardRefused(errors)
-    result = evaluate_case(parsed)
+    if dry_run:
+        if read_version is not None and read_version < case.version:
+            changes = contract_changes_since(case, read_version)
+            if changes:
+                raise CaseChanged(case, read_version, changes)
+        return None
     try:
         with transaction.atomic():
+            # Lock the case so the recommendation signed is the one of the version stored.
+            case = Case.objects.select_for_update().prefetch_related("sites").get(pk=case.pk)
+            if read_version is not None and read_version < case.version:
+                changes = contract_changes_since(case, read_version)
+                if changes:
+                    raise CaseChanged(case, read_version, changes)
+            result = evaluate_case(contract_case(case))
             return Decision.objects.create(
                 case=case,
                 meeting=meeting,

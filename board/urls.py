@@ -24,6 +24,11 @@ urlpatterns = [
         name="board-decide",
     ),
     path("cases/<id:pk>/summary/", views.case_summary, name="board-case-summary"),
+    path(
+        "cases/<id:case_pk>/meetings/",
+        views.case_add_to_meeting,
+        name="board-case-add-to-meeting",
+    ),
     path("decisions/<id:pk>/", views.decision_detail, name="board-decision"),
     path("decisions/<id:pk>/amend/", views.amendment_create, name="board-amend"),
 ]

@@ -16,13 +16,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from board import services
-from board.forms import AgendaAddForm, AmendmentForm, DecisionForm, MeetingForm, MoveForm
+from board.forms import (
+    AddToMeetingForm,
+    AgendaAddForm,
+    AmendmentForm,
+    DecisionForm,
+    MeetingForm,
+    MoveForm,
+)
 from board.models import AgendaItem, Amendment, Decision, Meeting
 from board.services import BoardRefused
-from recurrence import presentation, roles
+from recurrence import drafts, presentation, roles
 from recurrence.guideline import RULESET, CaseRefused, derive_facts, evaluate_case
 from recurrence.models import Case
-from recurrence.services import case_problems, contract_case
+from recurrence.services import case_problems, contract_case, follow_up_data
 
 PAGE_SIZE = 25
 EVIDENCE_TOP = 3
@@ -54,6 +61,22 @@ def key_codes(result: dict) -> list[str]:
     return [r["code"] for r in result["recommendations"] if r["kind"] in KEY_KINDS]
 
 
+def key_titles(result: dict) -> list[str]:
+    """The treatment recommendations in clinical words, as the agenda lists them."""
+    return [r["title"] for r in result["recommendations"] if r["kind"] in KEY_KINDS]
+
+
+def agenda_sites(parsed) -> str:
+    """Where the disease is, in words: "bone (2 lesions), lung (1 lesion)"."""
+    parts = []
+    for s in parsed.sites:
+        label = presentation.site_label(s.site)
+        if s.lesions is not None:
+            label += f" ({s.lesions} lesion{'' if s.lesions == 1 else 's'})"
+        parts.append(label)
+    return ", ".join(parts)
+
+
 # --- meetings ------------------------------------------------------------------------------
 
 
@@ -80,12 +103,14 @@ def meeting_list(request):
 
 def _agenda_rows(meeting: Meeting) -> list[dict]:
     """The agenda in order, each case with its recommendation now and its decision here."""
-    items = list(meeting.items.select_related("case").prefetch_related("case__sites"))
+    items = list(
+        meeting.items.select_related("case", "case__follow_up").prefetch_related("case__sites")
+    )
     decided = {d.case_id: d for d in meeting.decisions.select_related("signed_by")}
     rows = []
     for item in items:
         try:
-            result = evaluate_case(contract_case(item.case))
+            parsed = contract_case(item.case)
         except CaseRefused as refused:
             rows.append(
                 {
@@ -93,10 +118,14 @@ def _agenda_rows(meeting: Meeting) -> list[dict]:
                     "case": item.case,
                     "problems": refused.errors,
                     "key_codes": [],
+                    "treatments": [],
+                    "sites": "",
                     "decision": decided.get(item.case_id),
+                    "follow_up": follow_up_data(item.case),
                 }
             )
             continue
+        result = evaluate_case(parsed)
         rows.append(
             {
                 "item": item,
@@ -105,7 +134,10 @@ def _agenda_rows(meeting: Meeting) -> list[dict]:
                 "subtype": presentation.SUBTYPE_LABELS.get(result["subtype"], ""),
                 "intent": result["intent"],
                 "key_codes": key_codes(result),
+                "treatments": key_titles(result),
+                "sites": agenda_sites(parsed),
                 "decision": decided.get(item.case_id),
+                "follow_up": follow_up_data(item.case),
             }
         )
     return rows
@@ -148,14 +180,38 @@ def agenda_add(request, pk: int):
                 ValidationError(f"There is no case numbered {number}.", code="does_not_exist"),
             )
         else:
-            try:
-                services.agenda_add(meeting=meeting, case_id=case.pk)
-            except BoardRefused as refused:
-                form.add_refusal(refused)
-            else:
+            _item, created = services.agenda_add(meeting=meeting, case_id=case.pk)
+            if created:
                 messages.success(request, f"Case {case.case_number} added to the agenda.")
-                return redirect("board-meeting", pk=meeting.pk)
+            else:
+                messages.info(request, f"Case {case.case_number} is already on the agenda.")
+            return redirect("board-meeting", pk=meeting.pk)
     return _agenda_page(request, meeting, form)
+
+
+@require_POST
+def case_add_to_meeting(request, case_pk: int):
+    """ "Add to meeting" on the case page: back to the case page, saying what happened."""
+    _check(request.user, roles.COORDINATOR)
+    case = get_object_or_404(Case, pk=case_pk)
+    form = AddToMeetingForm(request.POST, case=case)
+    back = reverse("case-detail", args=[case.pk]) + "#meetings"
+    if not form.is_valid():
+        already = case.agenda_items.filter(meeting_id=request.POST.get("meeting") or None)
+        if str(request.POST.get("meeting", "")).isdigit() and already.exists():
+            messages.info(request, f"Case {case.case_number} is already on that agenda.")
+        else:
+            messages.error(request, "Not added: choose one of the upcoming meetings.")
+        return redirect(back)
+    meeting = form.cleaned_data["meeting"]
+    _item, created = services.agenda_add(meeting=meeting, case_id=case.pk)
+    if created:
+        messages.success(
+            request, f"Case {case.case_number} added to {meeting.title}, {meeting.date:%-d %b %Y}."
+        )
+    else:
+        messages.info(request, f"Case {case.case_number} is already on that agenda.")
+    return redirect(back)
 
 
 @require_POST
@@ -236,35 +292,44 @@ def decision_create(request, pk: int, case_pk: int):
     status = 200
     if request.method == "GET":
         form = DecisionForm(initial={"case_version": case.version})
+        if restored := drafts.restore(request):
+            form = DecisionForm(restored[0])
+            messages.warning(request, restored[1], extra_tags="draft")
     else:
         form = DecisionForm(request.POST)
-        if form.is_valid() and form.cleaned_data["case_version"] != case.version:
-            # The case was saved after the form was shown: what would be signed is not what
-            # the oncologist read. Show the recommendation as it is now, keep what was typed.
-            data = request.POST.copy()
-            data["case_version"] = str(case.version)
-            form = DecisionForm(data)
-            form.is_valid()
-            form.add_error(
-                None,
-                ValidationError(
-                    f"Not signed: the case was changed (now version {case.version}) after this "
-                    "form was opened. Read the recommendation below again; it is what will be "
-                    "signed.",
-                    code="case_changed",
-                ),
-            )
-            status = 409
-        elif form.is_valid():
+        confirmed = request.POST.get("confirmed") == "1" and "change" not in request.POST
+        if form.is_valid():
             try:
+                if not confirmed:
+                    services.decision_check(case=case, data=form.body(meeting.pk))
+                    if "change" not in request.POST:
+                        return _confirm(request, meeting, case, form)
+                    raise _Unchanged
                 decision = services.decision_sign(
                     case=case, data=form.body(meeting.pk), user=request.user
                 )
+            except _Unchanged:
+                pass
             except BoardRefused as refused:
                 if any(e["code"] == "already_decided" for e in refused.errors):
                     return _final(request, Decision.objects.get(case=case, meeting=meeting))
                 form.add_refusal(refused)
+                drafts.keep_refused(request, str(refused))
+                if any(e["code"] in services.SAFETY_CODES for e in refused.errors):
+                    status = 400
+            except services.CaseChanged as changed:
+                # What would be signed is not what the oncologist read. Show the
+                # recommendation as it is now, keep what was typed, say what changed.
+                case = changed.case
+                data = request.POST.copy()
+                data["case_version"] = str(case.version)
+                form = DecisionForm(data)
+                form.is_valid()
+                form.add_error(None, ValidationError(changed.message, code="case_changed"))
+                drafts.keep_refused(request, changed.message.removeprefix("Not signed: "))
+                status = 409
             else:
+                drafts.discard(request)
                 messages.success(request, f"Decision for case {case.case_number} signed.")
                 return redirect("board-decision", pk=decision.pk)
 
@@ -277,8 +342,31 @@ def decision_create(request, pk: int, case_pk: int):
         "result": result,
         "summary": presentation.summary(derive_facts(parsed), result),
         "groups": presentation.recommendation_groups(result),
+        "follow_up": follow_up_data(case),
+        "safety": services.safety_problems(case=case, meeting=meeting),
     }
     return render(request, "board/decision_form.html", context, status=status)
+
+
+class _Unchanged(Exception):
+    """ "Change" on the confirmation step: back to the form as it was typed."""
+
+
+def _confirm(request, meeting: Meeting, case: Case, form: DecisionForm):
+    """The confirmation step: exactly what will be signed, with Sign and Change."""
+    parsed = contract_case(case)
+    result = evaluate_case(parsed)
+    context = {
+        "meeting": meeting,
+        "case": case,
+        "form": form,
+        "outcome": dict(Decision.OUTCOMES)[form.cleaned_data["outcome"]],
+        "result": result,
+        "summary": presentation.summary(derive_facts(parsed), result),
+        "groups": presentation.recommendation_groups(result),
+        "follow_up": follow_up_data(case),
+    }
+    return render(request, "board/decision_confirm.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
@@ -296,12 +384,17 @@ def amendment_create(request, pk: int):
     _check(request.user, roles.ONCOLOGIST)
     decision = get_object_or_404(_decisions().select_related("case"), pk=pk)
     form = AmendmentForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
+    if request.method == "GET" and (restored := drafts.restore(request)):
+        form = AmendmentForm(restored[0])
+        messages.warning(request, restored[1], extra_tags="draft")
+    elif form.is_bound and form.is_valid():
         try:
             services.amendment_add(decision=decision, data=form.body(), user=request.user)
         except BoardRefused as refused:
             form.add_refusal(refused)
+            drafts.keep_refused(request, str(refused))
         else:
+            drafts.discard(request)
             messages.success(request, "Amendment added to the signed decision.")
             return redirect("board-decision", pk=decision.pk)
     return render(request, "board/amendment_form.html", {"decision": decision, "form": form})

@@ -4,5 +4,5 @@ from interop import api
 
 urlpatterns = [
     path("fhir/import", api.FhirImport.as_view(), name="api-fhir-import"),
-    path("cases/<int:pk>/fhir", api.CaseFhir.as_view(), name="api-case-fhir"),
+    path("cases/<id:pk>/fhir", api.CaseFhir.as_view(), name="api-case-fhir"),
 ]

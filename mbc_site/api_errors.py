@@ -48,9 +48,52 @@ def errors_response(errors: list[dict], status_code: int, extra: dict | None = N
     return Response(body, status=status_code)
 
 
+def change_representation(change: dict) -> dict:
+    """One field's saved change (recurrence.services.change_list) as the API shows it."""
+    return {
+        "field": change["field"],
+        "old": change["old"],
+        "new": change["new"],
+        "version": change["version"],
+        "changed_by": change["changed_by"],
+        "changed_at": change["changed_at"].isoformat(),
+    }
+
+
+def _stale_response(exc) -> Response:
+    """409: the fields this write would overwrite, and every change saved since its version."""
+    current = exc.current
+    if exc.conflicts:
+        errors = [
+            {
+                "field": name,
+                "code": "stale_version",
+                "message": f"{name} was changed by someone else since the version you read "
+                f"(case {current.case_number} is now at version {current.version}); "
+                "read it again and apply your change.",
+            }
+            for name in exc.conflicts
+        ]
+    else:
+        errors = [
+            {
+                "field": "version",
+                "code": "stale_version",
+                "message": f"Case {current.case_number} is at version {current.version}; "
+                "send the version you last read.",
+            }
+        ]
+    extra = {
+        "current_version": current.version,
+        "conflicts": list(exc.conflicts),
+        "changes": [change_representation(c) for c in exc.changes],
+    }
+    return errors_response(errors, status.HTTP_409_CONFLICT, extra)
+
+
 def exception_handler(exc, context):
     from board.models import SignedDecisionIsFinal
-    from board.services import BoardRefused
+    from board.services import BoardRefused, CaseChanged
     from recurrence.followup import FollowUpRefused
     from recurrence.services import StaleVersion
 
@@ -59,11 +102,16 @@ def exception_handler(exc, context):
     if isinstance(exc, (CaseRefused, FollowUpRefused, BoardRefused)):
         return errors_response(exc.errors, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleVersion):
-        exc = Conflict(
-            f"Case {exc.current.case_number} was changed by someone else (now version "
-            f"{exc.current.version}); reload it and apply your change again.",
-            "stale_version",
-            extra={"current_version": exc.current.version},
+        return _stale_response(exc)
+    if isinstance(exc, CaseChanged):
+        return errors_response(
+            [{"field": "case_version", "code": "case_changed", "message": exc.message}],
+            status.HTTP_409_CONFLICT,
+            {
+                "current_version": exc.case.version,
+                "changed_fields": exc.fields,
+                "changes": [change_representation(c) for c in exc.changes],
+            },
         )
     if isinstance(exc, (Http404, ObjectDoesNotExist)):
         exc = exceptions.NotFound()

@@ -1,11 +1,11 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
+
+from mbc_site.api_reference import api_reference
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The split view serves its start-up script from its own URL (?script=): no inline
-    # script, as the Content-Security-Policy requires.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", api_reference, name="api-docs"),
     path("", include("recurrence.api_urls")),
     path("", include("board.api_urls")),
     path("", include("evidence.api_urls")),

@@ -6,13 +6,18 @@ Included at /accounts/ by mbc_site/urls.py. Failed sign-ins are counted in the d
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.urls import path
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, path, resolve
+from django.views.decorators.http import require_POST
 
-from recurrence import throttle
+from recurrence import drafts, throttle
 
 
 class ThrottleMixin:
@@ -55,6 +60,10 @@ class LoginView(auth.LoginView):
     redirect_authenticated_user = True
     http_method_names = FORM_METHODS
 
+    def get_default_redirect_url(self):
+        # Back to a form whose typed text was kept and not yet given back, if there is one.
+        return drafts.unshown_path(self.request.user) or super().get_default_redirect_url()
+
 
 class PasswordChangeView(auth.PasswordChangeView):
     http_method_names = FORM_METHODS
@@ -64,8 +73,32 @@ class PasswordChangeDoneView(auth.PasswordChangeDoneView):
     http_method_names = ["get", "head", "options"]
 
 
+@require_POST
+def session_keepalive(request):
+    """ "Stay signed in": any request renews the idle timeout; this one says how long it is."""
+    return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
+
+
+@require_POST
+def draft_discard(request):
+    """Throw away the user's kept text of a form and open the form as it is saved."""
+    path = request.POST.get("path", "")
+    try:
+        match = resolve(path) if path.startswith("/") and not path.startswith("//") else None
+    except Resolver404:
+        match = None
+    key = drafts.form_key(match)
+    if key is None:
+        return redirect("case-list")
+    drafts.Draft.objects.filter(user=request.user, form_key=key).delete()
+    messages.info(request, "What was typed was discarded; the form shows the saved values.")
+    return redirect(path)
+
+
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
+    path("session/", session_keepalive, name="session-keepalive"),
+    path("drafts/discard/", draft_discard, name="draft-discard"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -2,6 +2,13 @@ from recurrence import roles as role_checks
 from recurrence.guideline import RULESET
 
 
+def session(request):
+    """The idle timeout, for the in-page warning before it ends the session."""
+    from django.conf import settings
+
+    return {"SESSION_IDLE_SECONDS": settings.SESSION_COOKIE_AGE}
+
+
 def ruleset(request):
     return {"RULESET": RULESET}
 

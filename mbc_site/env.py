@@ -66,7 +66,13 @@ def parse_database_url(url: str, *, base_dir: Path, name: str = "DATABASE_URL") 
             raise ImproperlyConfigured(f"{name} names no SQLite file (sqlite:///mbc.sqlite3).")
         path = path[1:]  # sqlite:///name.db is relative, sqlite:////abs/name.db absolute
         file = Path(path) if Path(path).is_absolute() else base_dir / path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(file)}
+        # IMMEDIATE: a transaction takes the write lock when it begins, so concurrent
+        # writers wait their turn (up to the timeout) instead of failing on upgrade.
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(file),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     if scheme in ("postgres", "postgresql", "pgsql"):
         db = unquote(parts.path.lstrip("/"))
         if not db:

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mbc_site.context_processors.ruleset",
                 "mbc_site.context_processors.roles",
+                "mbc_site.context_processors.session",
             ],
         },
     },

@@ -194,6 +194,7 @@ class CaseList(APIView):
             OpenApiParameter("presentation", str, enum=["recurrence", "de_novo_stage_iv"]),
             OpenApiParameter("category", str, enum=["isolated_locoregional", "metastatic"]),
             OpenApiParameter("subtype", str),
+            OpenApiParameter("meeting", int, description="cases on this meeting's agenda"),
             OpenApiParameter("page", int),
         ],
         responses={200: api_docs.CasePage},
@@ -208,6 +209,13 @@ class CaseList(APIView):
             value = request.query_params.get(name, "").replace("\x00", "")
             if value:
                 cases = cases.filter(**{name: value})
+        meeting = request.query_params.get("meeting", "")
+        if meeting:
+            if not meeting.isdigit():
+                raise ValidationError(
+                    {"meeting": [ErrorDetail("Meeting must be a meeting's id.", code="invalid")]}
+                )
+            cases = cases.filter(agenda_items__meeting_id=int(meeting))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response([case_representation(c) for c in page])
@@ -425,7 +433,8 @@ class CaseTreatments(APIView):
         treatment = services.treatment_add(
             case_id=case.pk, data=data, version=version, user=request.user
         )
-        return Response(treatment_representation(treatment), status=status.HTTP_201_CREATED)
+        body = {**treatment_representation(treatment), "version": treatment.case.version}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class CaseTreatment(APIView):

@@ -209,3 +209,6 @@ class TreatmentOut(serializers.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField(allow_null=True)
     description = serializers.CharField()
+    version = serializers.IntegerField(
+        required=False, help_text="the case's version after the change (in the answer to POST)"
+    )

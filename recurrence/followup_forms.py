@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from django import forms
 
+from mbc_site.widgets import DATE_MESSAGE, DayMonthYearWidget, mark_required
 from recurrence.followup import TREATMENT_KINDS, TREATMENT_LABELS
 from recurrence.guideline.schema import SITE_LABELS, SITES
+from recurrence.presentation import dates_in_words
 
 
 def _date(label: str, required: bool = False) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date written YYYY-MM-DD."},
+        widget=DayMonthYearWidget,
+        error_messages={"invalid": DATE_MESSAGE},
     )
 
 
@@ -83,4 +85,8 @@ def add_errors(form: forms.Form, errors: list[dict]) -> None:
     """Put each error of the follow-up rules next to its field (or at the top)."""
     for error in errors:
         field = error["field"] if error["field"] in form.fields else None
-        form.add_error(field, error["message"])
+        form.add_error(field, dates_in_words(error["message"]))
+
+
+mark_required(FollowUpForm, "last_contact_date", "vital_status")
+mark_required(TreatmentForm, "kind", "start_date")

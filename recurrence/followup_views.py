@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from recurrence import followup_forms, roles, services
+from recurrence import drafts, followup_forms, presentation, roles, services
 from recurrence.followup import FollowUpRefused
 from recurrence.models import Case, Treatment
 
@@ -30,10 +30,17 @@ def _page(request, case: Case, *, follow_up_form=None, treatment_form=None, stat
 
 
 def _stale(request, stale: services.StaleVersion) -> None:
+    changed = "; ".join(
+        f"{presentation.field_label(c['field'])} by {c['changed_by_name'] or 'someone'}"
+        f" on {c['changed_at']:%-d %b %Y %H:%M}"
+        for c in stale.changes
+        if c["field"] in stale.conflicts
+    )
     messages.error(
         request,
-        f"Not saved: case {stale.current.case_number} was changed by someone else (now version "
-        f"{stale.current.version}). The page shows the saved record; enter your change again.",
+        f"Not saved: case {stale.current.case_number} was changed by someone else meanwhile"
+        f"{': ' + changed if changed else ''}. Your values are kept below; check them and save "
+        "again to replace the newer ones.",
     )
 
 
@@ -51,11 +58,18 @@ def _save(request, case: Case, form, save, done: str, form_name: str):
         except FollowUpRefused as refused:
             followup_forms.add_errors(form, refused.errors)
         except services.StaleVersion as stale:
+            drafts.keep_refused(request, "The case was changed by someone else meanwhile.")
+            # Keep what was typed, now based on the current version, and say what changed.
             _stale(request, stale)
-            return redirect("case-follow-up", pk=case.pk)
+            data = request.POST.copy()
+            data["version"] = str(stale.current.version)
+            case.refresh_from_db()
+            return _page(request, case, status=409, **{form_name: type(form)(data)})
         else:
+            drafts.discard(request)
             messages.success(request, done)
             return redirect("case-follow-up", pk=case.pk)
+    drafts.keep_refused(request, "Some values need correcting.")
     return _page(request, case, status=400, **{form_name: form})
 
 
@@ -64,6 +78,9 @@ def follow_up(request, pk: int):
     _coordinator_only(request.user)
     case = get_object_or_404(Case.objects.live(), pk=pk)
     if request.method != "POST":
+        if restored := drafts.restore(request):
+            messages.warning(request, restored[1], extra_tags="draft")
+            return _page(request, case, follow_up_form=followup_forms.FollowUpForm(restored[0]))
         return _page(request, case)
     form = followup_forms.FollowUpForm(request.POST)
     return _save(request, case, form, services.follow_up_save, "Follow-up saved.", "follow_up_form")

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mbc_site.widgets import DayMonthYearWidget, mark_required
 from recurrence import services
 from recurrence.guideline import CaseRefused
 from recurrence.guideline.schema import (
@@ -33,7 +34,7 @@ from recurrence.guideline.schema import (
     WORKUP_LABELS,
 )
 from recurrence.models import CATEGORY_CHOICES, PRESENTATION_CHOICES, SUBTYPE_CHOICES
-from recurrence.presentation import VALUE_LABELS, field_label
+from recurrence.presentation import VALUE_LABELS, dates_in_words, field_label
 
 MAX_VERSION = 2**31 - 1
 
@@ -53,11 +54,7 @@ SITE_CHOICES = [
 ]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+DateInput = DayMonthYearWidget
 
 
 class TriStateSelect(forms.NullBooleanSelect):
@@ -389,7 +386,7 @@ class CaseEntry:
         """Put each {"field", "code", "message"} next to the field or site row it names."""
         self._sites_body()  # the map from contract index to site row
         for error in errors:
-            path, message = error["field"], error["message"]
+            path, message = error["field"], dates_in_words(error["message"])
             problem = ValidationError(message, code=error.get("code"))
             if match := _SITE_PATH.match(path):
                 self._site_error(int(match[1]), match[2], problem)
@@ -491,6 +488,26 @@ class CaseFilterForm(forms.Form):
         label="Subtype", required=False, choices=[("", "Any")] + SUBTYPE_CHOICES
     )
 
-    def filters(self) -> dict[str, str]:
+    meeting = forms.TypedChoiceField(
+        label="Meeting", required=False, coerce=int, empty_value=None, choices=[("", "Any")]
+    )
+
+    def __init__(self, *args, **kwargs):
+        from board.models import Meeting
+
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [("", "Any")] + [
+            (m.pk, f"{m.title}, {m.date.day} {m.date:%b %Y}")
+            for m in Meeting.objects.order_by("-date", "-id")[:100]
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        """{queryset filter: value} of what was chosen (a meeting: the cases on its agenda)."""
         self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        chosen = {k: v for k, v in self.cleaned_data.items() if v}
+        if "meeting" in chosen:
+            chosen["agenda_items__meeting_id"] = chosen.pop("meeting")
+        return chosen
+
+
+mark_required(CaseForm, "case_number", "presentation", "recurrence_date")

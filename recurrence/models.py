@@ -295,3 +295,30 @@ class Treatment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.start_date}"
+
+
+class Draft(models.Model):
+    """What a user typed into a form that was not saved (the session had ended, or the save
+    was refused), kept on the server so that it is restored when the form is opened again.
+    One per user and form; deleted when the form is saved; kept at most DRAFT_DAYS."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    form_key = models.CharField(max_length=80, help_text='e.g. "decision:3:17"')
+    path = models.CharField(max_length=200, help_text="the form's page, to return to")
+    data = models.JSONField(default=dict, help_text="{field: [values]} as posted")
+    reason = models.CharField(
+        max_length=16, choices=[("session", "session"), ("refused", "refused")]
+    )
+    detail = models.TextField(blank=True, help_text="why the save was refused, in words")
+    shown = models.BooleanField(default=False, help_text="restored into its form since it was kept")
+    saved_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "form_key"], name="draft_one_per_user_and_form"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.form_key} of user {self.user_id}"

@@ -8,6 +8,7 @@ turns codes into labels.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +84,23 @@ PROGNOSIS_LABELS = {
 NOT_RECORDED = "not recorded"
 
 
+FOLLOW_UP_LABELS = {
+    "last_contact_date": "Date of last contact",
+    "vital_status": "Vital status",
+    "death_date": "Date of death",
+    "progression_date": "Date of progression",
+}
+
+
 def field_label(name: str) -> str:
+    if name.startswith("workup."):
+        item = name.removeprefix("workup.")
+        return f"Workup: {WORKUP_LABELS.get(item, item.replace('_', ' '))}"
+    if name.startswith("follow_up."):
+        item = name.removeprefix("follow_up.")
+        return f"Follow-up: {FOLLOW_UP_LABELS.get(item, item.replace('_', ' ')).lower()}"
+    if name == "treatments":
+        return "Treatments"
     if name in EXTRA_FIELD_LABELS:
         return EXTRA_FIELD_LABELS[name]
     return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
@@ -134,7 +151,7 @@ def value_text(name: str, value: Any) -> str:
         return VALUE_LABELS[name].get(str(value), str(value))
     if name == "ki67_percent":
         return f"{value:g} %" if isinstance(value, (int, float)) else str(value)
-    return str(value)
+    return dates_in_words(str(value))
 
 
 # --- the recommendation ------------------------------------------------------------------
@@ -185,6 +202,21 @@ def prognosis(result: dict[str, Any]) -> dict[str, Any]:
 
 def _day(day: dt.date | None) -> str:
     return NOT_RECORDED if day is None else f"{day.day} {day:%b %Y}"
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_words(text: str) -> str:
+    """A message with its ISO dates written as the pages write dates: "7 Feb 2025"."""
+
+    def words(match: re.Match) -> str:
+        try:
+            return _day(dt.date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            return match[0]
+
+    return _ISO_DATE.sub(words, text)
 
 
 def summary(facts: Facts, result: dict[str, Any]) -> list[tuple[str, str]]:

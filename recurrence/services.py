@@ -36,11 +36,20 @@ _SCALARS = tuple(
 
 
 class StaleVersion(Exception):
-    """Someone saved the case after the version this change was based on."""
+    """A save based on an older version would overwrite a field changed since that version.
 
-    def __init__(self, current: Case):
+    `conflicts` names those fields; `changes` lists every change saved since the version the
+    save was based on (field, old and new value, who, when), for the user to read.
+    """
+
+    def __init__(self, current: Case, *, conflicts=(), changes=(), resubmit=None):
         super().__init__(f"Case {current.case_number} is now at version {current.version}.")
         self.current = current
+        self.conflicts = list(conflicts)
+        self.changes = list(changes)
+        # The current values with this write's changes on top: saving it again (based on
+        # the current version) overwrites only the fields in `conflicts`.
+        self.resubmit = resubmit
 
 
 @dataclass(frozen=True)
@@ -314,21 +323,129 @@ def case_create(*, data: Any, user, synthetic: bool = False) -> Case:
     return case
 
 
-def _claim(case_id: int, version: int) -> Case:
-    """Move the case to its next version, or raise StaleVersion. Call inside a transaction.
+# --- precise conflicts ---------------------------------------------------------------------
+#
+# A case has one version counter; every saved change records its fields' old and new values
+# (CaseChange). A write based on version V is refused only when a field it changes, compared
+# with its value at V, was also changed by a save since V (and to another value than this
+# write's). The clinical case, its follow-up ("follow_up.<field>") and its treatments
+# ("treatments") are separate fields, so one never blocks another. Work-up ticks count one
+# by one ("workup.<item>").
 
-    The conditional UPDATE takes the row lock: a concurrent save of the same version waits
-    for it and then matches no row, so exactly one of two racing saves wins.
+
+def _flat(body: dict[str, Any]) -> dict[str, Any]:
+    """A body with its work-up ticks as separate fields: the unit conflicts are judged on."""
+    out = {k: v for k, v in body.items() if k != "workup"}
+    for item, done in (body.get("workup") or {}).items():
+        out[f"workup.{item}"] = done
+    return out
+
+
+def unflat(flat: dict[str, Any]) -> dict[str, Any]:
+    body = {k: v for k, v in flat.items() if not k.startswith("workup.")}
+    body["workup"] = {
+        k.removeprefix("workup."): v for k, v in flat.items() if k.startswith("workup.")
+    }
+    return body
+
+
+def _pairs(changes: dict[str, Any]) -> dict[str, list[Any]]:
+    """One recorded change's {field: [old, new]}, work-up ticks one by one."""
+    out: dict[str, list[Any]] = {}
+    for name, pair in changes.items():
+        old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        if name == "workup" and (isinstance(old, dict) or isinstance(new, dict)):
+            old, new = old or {}, new or {}
+            for item in sorted(set(old) | set(new)):
+                if old.get(item) != new.get(item):
+                    out[f"workup.{item}"] = [old.get(item), new.get(item)]
+        else:
+            out[name] = [old, new]
+    return out
+
+
+def changes_since(case_id: int, version: int) -> list[CaseChange]:
+    """The saved changes of a case after `version`, oldest first."""
+    return list(
+        CaseChange.objects.filter(case_id=case_id, version__gt=version)
+        .select_related("changed_by")
+        .order_by("version")
+    )
+
+
+def state_at(current: dict[str, Any], later: list[CaseChange]) -> dict[str, Any]:
+    """The fields of `current` as they were before the changes in `later`."""
+    state = dict(current)
+    for change in reversed(later):
+        for name, (old, _new) in _pairs(change.changes).items():
+            state[name] = old
+    return state
+
+
+def change_list(later: list[CaseChange], names: set[str] | None = None) -> list[dict[str, Any]]:
+    """Each field changed in `later` (or only `names`): old and new value, who and when."""
+    rows = []
+    for change in later:
+        for name, (old, new) in _pairs(change.changes).items():
+            if names is not None and name not in names:
+                continue
+            user = change.changed_by
+            rows.append(
+                {
+                    "field": name,
+                    "old": old,
+                    "new": new,
+                    "version": change.version,
+                    "changed_by": user.get_username() if user else None,
+                    "changed_by_name": (user.get_full_name() or user.get_username())
+                    if user
+                    else None,
+                    "changed_at": change.changed_at,
+                }
+            )
+    return rows
+
+
+def _lock(case_id: int, version: int) -> tuple[Case, list[CaseChange]]:
+    """The case, locked for this transaction, and the changes saved after `version`.
+
+    On PostgreSQL the row lock makes a concurrent save of the same case wait; _bump's
+    conditional UPDATE still guarantees one winner where the database has no row locks.
     """
-    won = Case.objects.filter(pk=case_id, version=version, archived_at__isnull=True).update(
+    case = Case.objects.select_for_update().prefetch_related("sites").get(pk=case_id)
+    if case.archived_at is not None:
+        raise Case.DoesNotExist(f"Case {case_id} is archived.")
+    if version > case.version:  # a version nobody ever read
+        raise StaleVersion(case)
+    return case, changes_since(case_id, version) if version < case.version else []
+
+
+def _bump(case: Case) -> None:
+    won = Case.objects.filter(pk=case.pk, version=case.version, archived_at__isnull=True).update(
         version=F("version") + 1
     )
     if not won:
-        current = Case.objects.get(pk=case_id)
-        if current.archived_at is not None:
-            raise Case.DoesNotExist(f"Case {case_id} is archived.")
-        raise StaleVersion(current)
-    return Case.objects.prefetch_related("sites").get(pk=case_id)
+        raise StaleVersion(Case.objects.get(pk=case.pk))
+    case.version += 1
+
+
+def _touched(
+    case: Case,
+    later: list[CaseChange],
+    *,
+    mine: dict[str, Any],
+    current: dict[str, Any],
+) -> set[str]:
+    """The fields this write changes compared with its base version; raise StaleVersion when
+    one of them was changed since to another value than this write's."""
+    at_base = state_at(current, later)
+    touched = {k for k, v in mine.items() if v != at_base.get(k)}
+    changed = {name for change in later for name in _pairs(change.changes)}
+    conflicts = sorted(k for k in touched & changed if mine[k] != current.get(k))
+    if conflicts:
+        resubmit = {**current, **{k: mine[k] for k in touched}}
+        raise StaleVersion(case, conflicts=conflicts, changes=change_list(later), resubmit=resubmit)
+    return touched
 
 
 def _log(case: Case, user, changes: dict[str, list[Any]]) -> None:
@@ -337,13 +454,27 @@ def _log(case: Case, user, changes: dict[str, list[Any]]) -> None:
     )
 
 
+def _payload_body(payload: Payload) -> dict[str, Any]:
+    scratch = Case()
+    return _body(scratch, _apply(scratch, payload))
+
+
 def case_update(*, case_id: int, data: Any, version: int, user) -> Case:
-    """Replace a case's content. Raises CaseRefused (nothing stored) or StaleVersion."""
+    """Save a case's content based on `version`. Fields this body leaves as they were at
+    that version keep their newer values. Raises CaseRefused (nothing stored) or
+    StaleVersion (a field it changes was changed since)."""
     payload = validate_body(data, exclude_case_id=case_id)
     with transaction.atomic():
-        case = _claim(case_id, version)
+        case, later = _lock(case_id, version)
         before = case_body(case)
+        if later:
+            current = _flat(before)
+            mine = _flat(_payload_body(payload))
+            touched = _touched(case, later, mine=mine, current=current)
+            merged = {**current, **{k: mine[k] for k in touched}}
+            payload = validate_body(unflat(merged), exclude_case_id=case_id)
         sites = _apply(case, payload)
+        _bump(case)
         case.updated_by = user
         try:
             with transaction.atomic():
@@ -374,17 +505,36 @@ def follow_up_data(case: Case) -> followup.FollowUp | None:
     )
 
 
+_FOLLOW_UP_FIELDS = ("last_contact_date", "vital_status", "death_date", "progression_date")
+
+
+def _follow_up_flat(record: followup.FollowUp | None) -> dict[str, Any]:
+    values = record.as_dict() if record else dict.fromkeys(_FOLLOW_UP_FIELDS)
+    return {f"follow_up.{k}": v for k, v in values.items()}
+
+
 def follow_up_save(*, case_id: int, data: Any, version: int, user) -> Case:
-    """Record the follow-up of a case. Raises FollowUpRefused or StaleVersion."""
+    """Record the follow-up of a case based on `version`. Raises FollowUpRefused or
+    StaleVersion (a follow-up field it changes was changed since)."""
     case = Case.objects.get(pk=case_id)
     parsed = followup.parse_follow_up(
         data, recurrence_date=case.recurrence_date, today=timezone.localdate()
     )
-    treatments = list(case.treatments.all())
-    _check_treatments_fit(treatments, parsed)
     with transaction.atomic():
-        case = _claim(case_id, version)
+        case, later = _lock(case_id, version)
         old = follow_up_data(case)
+        if later:
+            current = _follow_up_flat(old)
+            mine = _follow_up_flat(parsed)
+            touched = _touched(case, later, mine=mine, current=current)
+            merged = {**current, **{k: mine[k] for k in touched}}
+            parsed = followup.parse_follow_up(
+                {k.removeprefix("follow_up."): v for k, v in merged.items()},
+                recurrence_date=case.recurrence_date,
+                today=timezone.localdate(),
+            )
+        _check_treatments_fit(list(case.treatments.all()), parsed)
+        _bump(case)
         FollowUpRecord.objects.update_or_create(
             case=case,
             defaults={
@@ -395,10 +545,8 @@ def follow_up_save(*, case_id: int, data: Any, version: int, user) -> Case:
             },
         )
         case.updated_by = user
-        case.save(update_fields=["updated_by", "updated_at"])
-        before = {f"follow_up.{k}": v for k, v in (old.as_dict() if old else {}).items()}
-        after = {f"follow_up.{k}": v for k, v in parsed.as_dict().items()}
-        _log(case, user, _diff(before, after))
+        case.save(update_fields=["updated_by", "updated_at", "version"])
+        _log(case, user, _diff(_follow_up_flat(old), _follow_up_flat(parsed)))
     return case
 
 
@@ -437,7 +585,9 @@ def treatment_add(*, case_id: int, data: Any, version: int, user) -> Treatment:
         follow_up=follow_up_data(case),
     )
     with transaction.atomic():
-        case = _claim(case_id, version)
+        case, later = _lock(case_id, version)
+        _touched(case, later, mine={"treatments": "added"}, current={"treatments": None})
+        _bump(case)
         treatment = Treatment.objects.create(
             case=case,
             kind=parsed.kind,
@@ -448,20 +598,34 @@ def treatment_add(*, case_id: int, data: Any, version: int, user) -> Treatment:
             description=parsed.description,
         )
         case.updated_by = user
-        case.save(update_fields=["updated_by", "updated_at"])
+        case.save(update_fields=["updated_by", "updated_at", "version"])
         _log(case, user, {"treatments": [None, _treatment_summary(parsed)]})
     return treatment
 
 
 def treatment_remove(*, case_id: int, treatment_id: int, version: int, user) -> None:
     with transaction.atomic():
+        case, later = _lock(case_id, version)
         treatment = Treatment.objects.get(pk=treatment_id, case_id=case_id)
-        case = _claim(case_id, version)
+        _touched(case, later, mine={"treatments": "removed"}, current={"treatments": None})
+        _bump(case)
         summary = _treatment_summary(treatment)
         treatment.delete()
         case.updated_by = user
-        case.save(update_fields=["updated_by", "updated_at"])
+        case.save(update_fields=["updated_by", "updated_at", "version"])
         _log(case, user, {"treatments": [summary, None]})
+
+
+def contract_changes_since(case: Case, version: int) -> list[dict[str, Any]]:
+    """The contract's input fields that differ now from their state at `version`, each with
+    its saved changes since (who, when). Follow-up and treatments are not contract input."""
+    later = changes_since(case.pk, version)
+    if not later:
+        return []
+    current = _flat(case_to_contract(case))
+    at_base = state_at(current, later)
+    changed = {k for k in current if current[k] != at_base.get(k)}
+    return change_list(later, changed)
 
 
 class AlreadyArchived(Exception):
@@ -491,10 +655,13 @@ def case_archive(*, case_id: int, reason: Any, version: int, user) -> Case:
             ]
         )
     with transaction.atomic():
-        current = Case.objects.select_for_update().get(pk=case_id)
-        if current.archived_at is not None:
-            raise AlreadyArchived(current)
-        case = _claim(case_id, version)
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.archived_at is not None:
+            raise AlreadyArchived(case)
+        if version != case.version:
+            # Archiving takes the whole case out of the lists: it needs the latest version.
+            raise StaleVersion(case, changes=change_list(changes_since(case_id, version)))
+        _bump(case)
         case.archived_at = timezone.now()
         case.archived_by = user
         case.archive_reason = reason

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from evidence.library import library_from_db
 from evidence.matching import match_evidence
 from outcomes.similar import similar_patients
-from recurrence import presentation, roles, services
+from recurrence import drafts, presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
 from recurrence.models import Case, CaseChange
@@ -84,6 +84,9 @@ def case_edit(request, pk: int):
     status = 200
     if request.method == "GET":
         entry = CaseEntry.for_body(services.case_body(case), version=case.version)
+        if restored := drafts.restore(request):
+            entry = CaseEntry(restored[0], editing=True)
+            messages.warning(request, restored[1], extra_tags="draft")
     else:
         entry = CaseEntry(request.POST, editing=True)
         if not entry.is_valid():
@@ -95,27 +98,48 @@ def case_edit(request, pk: int):
                 )
             except CaseRefused as refused:
                 entry.add_contract_errors(refused.errors)
+                drafts.keep_refused(request, "Some values need correcting.")
             except Case.DoesNotExist:
                 raise Http404("No such case.") from None
             except services.StaleVersion as stale:
-                context["stale"] = _stale(stale.current, entry.body)
-                entry = CaseEntry.for_body(context["stale"]["body"], version=stale.current.version)
+                drafts.keep_refused(request, "The case was changed by someone else meanwhile.")
+                # Keep what this user typed, now based on the current version: one click
+                # saves it over the other person's changes, which are listed above the form.
+                context["stale"] = stale_notice(stale)
+                entry = CaseEntry.for_body(
+                    services.unflat(stale.resubmit), version=stale.current.version
+                )
                 status = 409
             else:
+                drafts.discard(request)
                 messages.success(request, f"Case {saved.case_number} saved.")
                 return redirect("case-detail", pk=saved.pk)
+    if request.method == "POST" and entry.has_errors:
+        drafts.keep_refused(request, "Some values need correcting.")
     context["entry"] = entry
     return render(request, "recurrence/case_form.html", context, status=status)
 
 
-def _stale(current: Case, mine: dict) -> dict:
-    body = services.case_body(current)
+def stale_notice(stale: services.StaleVersion) -> dict:
+    """What a refused save shows: every field changed since the form was opened, in words,
+    with who changed it and when, and which of them this save would have overwritten."""
+    current = stale.current
+    conflicts = set(stale.conflicts)
+    rows = [
+        {
+            **presentation.change_rows({c["field"]: [c["old"], c["new"]]})[0],
+            "by": c["changed_by_name"],
+            "at": c["changed_at"],
+            "conflict": c["field"] in conflicts,
+        }
+        for c in stale.changes
+    ]
     return {
-        "body": body,
         "version": current.version,
         "by": current.updated_by,
         "at": current.updated_at,
-        "differences": presentation.differences(mine, body),
+        "changes": rows,
+        "conflicts": [presentation.field_label(name) for name in stale.conflicts],
     }
 
 

@@ -120,3 +120,17 @@ def test_it_loads_once(capsys):
     assert "already loaded" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_it_creates_two_meetings_one_with_signed_decisions():
+    from board.models import Decision, Meeting
+    from board.services import board_today
+
+    call_command("seed_demo")
+    past, upcoming = Meeting.objects.order_by("date")
+    assert past.date < board_today() < upcoming.date
+    assert past.items.count() >= 3 and upcoming.items.count() >= 3
+    assert Decision.objects.filter(meeting=past).count() >= 2
+    assert {d.outcome for d in Decision.objects.all()} == {"follows", "differs"}
+    assert not Decision.objects.filter(meeting=upcoming).exists()

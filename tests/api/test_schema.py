@@ -29,5 +29,14 @@ class TestSchemaAndDocs:
         assert sources, html[:500]
         assert all(not s.startswith(("http://", "https://", "//")) for s in sources), sources
 
+    def test_the_docs_are_a_page_of_the_application(self, oncologist):
+        from tests.pages.helpers import client_for as page_client
+
+        html = page_client(oncologist).get("/api/v1/docs/").content.decode()
+        assert 'class="site-nav"' in html and "Back to MBC Board" in html
+        assert "<script>" not in html  # no inline script: it runs under a strict CSP
+        assert "<code>POST /api/v1/cases/{id}/decisions/</code>" in html
+        assert "<code>case_version</code>" in html
+
     def test_the_schema_needs_a_signed_in_user(self, db):
         assert client_for().get("/api/v1/schema/").status_code == 401

@@ -41,7 +41,14 @@ def decide_url(meeting, case) -> str:
 
 
 def signing(case, **extra) -> dict:
-    return {"outcome": "follows", "plan": PLAN, "case_version": case.version, **extra}
+    """The confirmation step's post: what the form held, confirmed."""
+    return {
+        "outcome": "follows",
+        "plan": PLAN,
+        "case_version": case.version,
+        "confirmed": "1",
+        **extra,
+    }
 
 
 def field_html(html: str, name: str) -> str:
@@ -171,11 +178,29 @@ class TestDecisionForm:
         response = client_for(oncologist).post(decide_url(meeting, stored_case), opened)
         assert response.status_code == 409
         html = response.content.decode()
-        assert "the case was changed (now version 2)" in html
+        assert "the clinical facts behind the recommendation changed" in html
+        assert "Oestrogen receptor (ER) (by cora" in html
         assert 'name="case_version" value="2"' in html
         assert "Typed before the change" in html  # what was typed is kept
         assert "CHEMOTHERAPY" in html  # the recommendation as it is now
         assert not Decision.objects.exists()
+
+    def test_a_follow_up_recorded_while_the_form_was_open_does_not_block_signing(
+        self, oncologist, coordinator, meeting, stored_case, on_agenda
+    ):
+        from recurrence.services import follow_up_save
+
+        opened = signing(stored_case, plan="Typed before the follow-up")
+        follow_up_save(
+            case_id=stored_case.pk,
+            data={"last_contact_date": "2025-01-10", "vital_status": "alive"},
+            version=1,
+            user=coordinator,
+        )
+        response = client_for(oncologist).post(decide_url(meeting, stored_case), opened)
+        assert response.status_code == 302
+        decision = Decision.objects.get()
+        assert (decision.plan, decision.case_version) == ("Typed before the follow-up", 2)
 
     def test_a_case_not_on_the_agenda_has_no_decision_form(self, oncologist, meeting, stored_case):
         client = client_for(oncologist)

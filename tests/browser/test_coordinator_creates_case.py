@@ -10,6 +10,15 @@ from tests.conftest import PASSWORD
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+
+def fill_date(page, name: str, day: int, month: int, year: int) -> None:
+    """Day, month by name and year, as the date entry of every form takes them."""
+    field = page.locator(f"#field-{name}")
+    field.get_by_label("Day", exact=True).fill(str(day))
+    field.get_by_label("Month", exact=True).select_option(str(month))
+    field.get_by_label("Year", exact=True).fill(str(year))
+
+
 pytestmark = pytest.mark.browser
 
 
@@ -34,8 +43,8 @@ def test_a_coordinator_enters_a_case_and_reads_its_recommendation(
         page.get_by_label("Case number", exact=True).fill("BR-2024-017")
         page.get_by_label("Hospital number", exact=True).fill("H-778812")
         page.locator("#field-presentation").get_by_label("Recurrence").check()
-        page.get_by_label("Recurrence date", exact=True).fill("2024-05-14")
-        page.get_by_label("Primary diagnosis date", exact=True).fill("2019-02-01")
+        fill_date(page, "recurrence_date", 14, 5, 2024)
+        fill_date(page, "primary_diagnosis_date", 1, 2, 2019)
         page.get_by_label("Age", exact=True).fill("61")
         page.get_by_label("Postmenopausal", exact=True).check()
 

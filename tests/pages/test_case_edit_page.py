@@ -52,30 +52,55 @@ class TestEdit:
             [{"site": "bone", "lesions": 2}],
         ]
 
-    def test_it_refuses_a_stale_save(self, coordinator, stored_case, django_user_model):
+    def test_an_edit_of_other_fields_keeps_the_newer_values(
+        self, coordinator, stored_case, django_user_model
+    ):
         other = django_user_model.objects.create_user("carl")
         other.groups.add(*coordinator.groups.all())
         first = edit_post(stored_case, ecog=2)
         second = edit_post(stored_case, age=61)  # also based on version 1
 
         assert client_for(other).post(url(stored_case), first).status_code == 302
+        assert client_for(coordinator).post(url(stored_case), second).status_code == 302
+
+        case = Case.objects.get(pk=stored_case.pk)
+        assert (case.version, case.ecog, case.age) == (3, 2, 61)
+        assert CaseChange.objects.get(case=case, version=3).changes == {"age": [58, 61]}
+
+    def test_it_refuses_a_save_over_a_field_changed_meanwhile(
+        self, coordinator, stored_case, django_user_model
+    ):
+        other = django_user_model.objects.create_user("carl", first_name="Carl", last_name="Ng")
+        other.groups.add(*coordinator.groups.all())
+        first = edit_post(stored_case, ecog=2, er="negative")
+        second = edit_post(stored_case, ecog=3, age=61)  # also based on version 1
+
+        assert client_for(other).post(url(stored_case), first).status_code == 302
         response = client_for(coordinator).post(url(stored_case), second)
 
         assert response.status_code == 409
         case = Case.objects.get(pk=stored_case.pk)
-        assert (case.version, case.ecog, case.age) == (2, 2, 58)
+        assert (case.version, case.ecog, case.age, case.er) == (2, 2, 58, "negative")
         assert CaseChange.objects.filter(case=case).count() == 2
         html = response.content.decode()
         assert "Not saved: this case was changed while you were editing" in html
-        assert "carl saved version 2" in html
-        # The form now holds the newer values and version, ready to be saved again.
+        assert "Carl Ng saved version 2" in html
+        # Every field the other person changed is listed, not only the ones this user touched.
+        changes = {c["field"]: c for c in response.context["stale"]["changes"]}
+        assert changes["Oestrogen receptor (ER)"]["new"] == "Negative"
+        assert changes["Oestrogen receptor (ER)"]["conflict"] is False
+        assert changes["ECOG performance status"]["conflict"] is True
+        assert changes["ECOG performance status"]["by"] == "Carl Ng"
+        # The form keeps this user's changes over the newer values, based on the current
+        # version: one click saves them.
         entry = response.context["entry"]
-        assert entry.form.initial["ecog"] == 2
-        assert entry.form.initial["version"] == 2
+        assert (entry.form.initial["ecog"], entry.form.initial["age"]) == (3, 61)
+        assert entry.form.initial["er"] == "negative"
         assert '<input type="hidden" name="version" value="2"' in html
-        differences = response.context["stale"]["differences"]
-        assert {"field": "Age", "saved": "58", "mine": "61"} in differences
-        assert {"field": "ECOG performance status", "saved": "2", "mine": "1"} in differences
+        resubmit = edit_post(case, ecog=3, age=61)  # the form as shown, version 2
+        assert client_for(coordinator).post(url(stored_case), resubmit).status_code == 302
+        case.refresh_from_db()
+        assert (case.version, case.ecog, case.age, case.er) == (3, 3, 61, "negative")
 
     def test_it_shows_errors_and_stores_nothing(self, coordinator, stored_case):
         data = edit_post(stored_case, ki67_percent=101, primary_diagnosis_date="2025-01-01")

@@ -60,10 +60,17 @@ class Command(BaseCommand):
             for _label, body in cases:
                 case_create(data=body, user=coordinator, synthetic=True)
             extra = _seed_extras(coordinator)
+            extra += _seed_meetings(coordinator, User.objects.get(username="oncologist"))
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(cases)} synthetic cases{extra}."))
         self.stdout.write("Demo users (passwords are shown this once):")
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role:<14} {passwords[username]}")
+
+
+def _seed_meetings(coordinator, oncologist) -> str:
+    from board.demo import seed_meetings
+
+    return seed_meetings(coordinator=coordinator, oncologist=oncologist)
 
 
 def _seed_extras(user) -> str:
