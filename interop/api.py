@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,12 +13,14 @@ from rest_framework.views import APIView
 from interop import services
 from interop.fhir_import import BundleRefused
 from mbc_site.api_errors import errors_response
+from mbc_site.parsers import StrictJSONParser
 from recurrence import roles
 from recurrence.models import Case
 
 
-class BundleParser(JSONParser):
-    """JSON, refusing nesting too deep to decode (a 400, not a server error)."""
+class BundleParser(StrictJSONParser):
+    """The API's strict JSON (duplicate keys, lone surrogates and nesting deeper than 64
+    levels refused with a 400); never a server error."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -29,6 +30,8 @@ class BundleParser(JSONParser):
 
 
 class FhirJSONParser(BundleParser):
+    """FHIR's own media type for a JSON Bundle, read the same way."""
+
     media_type = "application/fhir+json"
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from interop.models import CaseImport
 from recurrence.models import Case
+from tests.browser.test_coordinator_creates_case import fill_date
 from tests.conftest import PASSWORD
 from tests.shared_docs import INTEROP_EXAMPLES
 
@@ -41,7 +42,7 @@ def test_a_coordinator_imports_reviews_and_saves_a_case(
         page.screenshot(path=os.path.join(artifacts_dir, "fhir_import.png"), full_page=True)
 
         page.get_by_label("Case number").fill("IMP-B1")
-        page.get_by_label("Recurrence date").fill("2021-01-10")
+        fill_date(page, "recurrence_date", 10, 1, 2021)
         page.get_by_role("button", name="Save case").click()
         page.get_by_role("heading", name="Case IMP-B1").wait_for()
         assert page.get_by_role("heading", name="From the hospital record").is_visible()
