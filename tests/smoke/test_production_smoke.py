@@ -31,6 +31,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from recurrence.guideline import RULESET
 from tests.conftest import BASE_CASE
 from tests.deploy.processes import ROOT, SECRET, environment, free_port, manage
 
@@ -247,7 +248,7 @@ def test_healthz_answers_over_plain_http_without_a_redirect(server):
     assert answer.status == 200
     assert json.loads(answer.body) == {
         "status": "ok",
-        "ruleset": {"id": "mbc-recurrence", "version": "1.0"},
+        "ruleset": RULESET,
         "database": True,
     }
 
