@@ -14,9 +14,9 @@ import random
 
 from django.db import transaction
 
+from outcomes.revision import bump_cohort_revision
 from recurrence.followup import parse_follow_up
 from recurrence.guideline.schema import LOCOREGIONAL_SITES, WORKUP_ITEMS
-from outcomes.revision import bump_cohort_revision
 from recurrence.models import Case, CaseChange, CaseSite, FollowUp, Treatment
 from recurrence.services import apply_payload, creation_changes, validate_body
 
