@@ -146,6 +146,23 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The case list: live cases newest first, alone or by one filter (and search, in
+        # migration 0006_case_list_indexes: expression indexes for PostgreSQL only).
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(archived_at__isnull=True),
+                name="case_live_newest",
+            ),
+            *(
+                models.Index(
+                    fields=[name, "-created_at", "-id"],
+                    condition=Q(archived_at__isnull=True),
+                    name=f"case_live_{name}_newest",
+                )
+                for name in ("presentation", "category", "subtype")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(presentation__in=schema.PRESENTATIONS), name="case_presentation_valid"

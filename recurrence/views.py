@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,6 +16,7 @@ from recurrence import presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
 from recurrence.models import Case, CaseChange
+from recurrence.search import BoundedPaginator, search
 
 PAGE_SIZE = 25
 
@@ -39,9 +39,9 @@ def case_list(request):
     chosen = filters.filters()
     cases = Case.objects.live().prefetch_related("sites")
     if q := chosen.pop("q", "").strip():
-        cases = cases.filter(Q(case_number__icontains=q) | Q(hospital_number__icontains=q))
+        cases = cases.filter(search(q))
     cases = cases.filter(**chosen)
-    page = Paginator(cases, PAGE_SIZE).get_page(data.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(data.get("page"))
     return render(
         request,
         "recurrence/case_list.html",
