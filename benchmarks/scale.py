@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+urlpatterns: list = []  # the child's, set once Django is set up
 DEFAULT_SIZES = "1000,10000"
 
 # name: (target ratio or None, the size from which the target holds (None: every size))
@@ -98,7 +99,18 @@ def child(size: int, rounds: int, reseed: bool) -> dict:
     from django.core.cache import cache
     from django.core.management import call_command
 
-    settings.ROOT_URLCONF = "benchmarks.scale_urls"
+    global urlpatterns
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.urls import include, path
+
+    @login_required
+    def ping(request):
+        return HttpResponse("ok")
+
+    # The application's URLs plus the baseline: a minimal view behind the sign-in.
+    urlpatterns = [path("bench/ping/", ping), path("", include("mbc_site.urls"))]
+    settings.ROOT_URLCONF = __name__
     settings.ALLOWED_HOSTS = ["testserver"]
     if "KEY_PREFIX" in settings.CACHES["default"]:
         # One Redis serves every size: keep their keys apart.

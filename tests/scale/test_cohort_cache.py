@@ -95,7 +95,7 @@ def test_every_kind_of_write_moves_the_revision(cohort, coordinator):
 def test_a_new_follow_up_changes_the_next_page(cohort, coordinator, case_data):
     client = Client()
     client.login(username=coordinator.username, password=PASSWORD)
-    before = client.get("/outcomes/", {"cases": "all"})
+    before = client.get("/outcomes/")
     n_before = outcomes_analysis(Filters(), "surgery", "os")["n"]
     # A new patient with a follow-up joins the cohort.
     new = services.case_create(data=case_data(case_number="NEW-1"), user=coordinator)
@@ -118,7 +118,7 @@ def test_a_new_follow_up_changes_the_next_page(cohort, coordinator, case_data):
             Filters(), "surgery", "os", [], True, False, AT_MONTHS, DEFAULT_LANDMARK, False
         )["n"]
     )
-    after = client.get("/outcomes/", {"cases": "all"})
+    after = client.get("/outcomes/")
     assert before.status_code == after.status_code == 200
     assert before.content != after.content
 
