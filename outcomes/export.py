@@ -8,8 +8,11 @@ tests hold the two equal.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import Case, DurationField, ExpressionWrapper, F, IntegerField, Value, When
@@ -27,6 +30,7 @@ from outcomes.labels import (
     TREATMENT_SPLITS,
     check_choice,
 )
+from outcomes.revision import cached_chunks
 
 _CHUNK = 2000
 
@@ -236,3 +240,37 @@ def age_band(age: float | None) -> str:
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+CSV_CHUNK_ROWS = 1000
+
+
+def csv_text(
+    filters: Filters | None = None,
+    group_by: str = "surgery",
+    endpoint: str = "os",
+    cox_covariates: Sequence[str] = (),
+) -> Iterator[str]:
+    """The CSV of csv_stream as text in chunks of CSV_CHUNK_ROWS rows, cached under the
+    cohort revision and the choices (outcomes.revision.cached_chunks): the first download
+    after a write reads the database, the next ones the cache, and neither holds more than
+    a chunk in memory."""
+    check_choice("endpoint", endpoint, ENDPOINTS)
+    check_choice("group_by", group_by, GROUP_BY)
+    inputs = (asdict(filters or Filters()), group_by, endpoint, list(cox_covariates))
+    return cached_chunks(
+        "csv", inputs, lambda: _chunks(csv_stream(filters, group_by, endpoint, cox_covariates))
+    )
+
+
+def _chunks(rows: Iterator[list[Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for number, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if number % CSV_CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.cache import cache
@@ -62,3 +63,34 @@ def cached(kind: str, inputs: tuple, compute):
         found = compute()
         cache.set(key, found, timeout=TIMEOUT)
     return found
+
+
+def cached_chunks(kind: str, inputs: tuple, produce: Callable[[], Iterator[str]]) -> Iterator[str]:
+    """The chunks of produce(), streamed: from the cache, one chunk in memory at a time,
+    when an earlier stream under the same revision and inputs stored them all; else
+    produced and stored as they go. A chunk lost from the cache meanwhile is produced
+    afresh from there on."""
+    key = derived_key(kind, *inputs)
+    count = cache.get(key)
+    if count is None:
+        return _store(key, produce)
+    return _replay(key, count, produce)
+
+
+def _store(key: str, produce) -> Iterator[str]:
+    count = 0
+    for count, chunk in enumerate(produce(), start=1):
+        cache.set(f"{key}:{count - 1}", chunk, timeout=TIMEOUT)
+        yield chunk
+    cache.set(key, count, timeout=TIMEOUT)  # complete: the next stream replays it
+
+
+def _replay(key: str, count: int, produce) -> Iterator[str]:
+    for i in range(count):
+        chunk = cache.get(f"{key}:{i}")
+        if chunk is None:
+            for j, fresh in enumerate(produce()):
+                if j >= i:
+                    yield fresh
+            return
+        yield chunk
