@@ -55,6 +55,11 @@ def derived_key(kind: str, *inputs: Any) -> str:
     return f"outcomes:{kind}:{cohort_revision()}:{digest}"
 
 
+def peek(kind: str, inputs: tuple):
+    """What cached() would return from the cache, or None when it would compute."""
+    return cache.get(derived_key(kind, *inputs))
+
+
 def cached(kind: str, inputs: tuple, compute):
     """compute() under the current revision and `inputs`, from the cache when it is there."""
     key = derived_key(kind, *inputs)

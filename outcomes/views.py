@@ -77,6 +77,19 @@ def outcomes_csv(request):
 
 @require_safe
 @never_cache
+def similar_panel(request, pk: int):
+    """The case page's "Similar patients here" panel on a page of its own: the case page
+    shows it in place when its figures are cached, else loads it from here (with
+    static/js/similar_panel.js; without JavaScript, a link opens this page)."""
+    _check(request.user)
+    case = get_object_or_404(Case.objects.live(), pk=pk)
+    return render(
+        request, "outcomes/similar_panel.html", {"case": case, "similar": similar_patients(case)}
+    )
+
+
+@require_safe
+@never_cache
 def similar_chart(request, pk: int):
     """The Kaplan-Meier chart of a case's similar patients, as an SVG image."""
     _check(request.user)

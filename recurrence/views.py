@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from evidence.library import library_from_db
 from evidence.matching import match_evidence
-from outcomes.similar import similar_patients
+from outcomes.similar import panel_url, similar_patients_if_cached
 from recurrence import presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
@@ -167,7 +167,10 @@ def case_detail(request, pk: int):
         "follow_up": services.follow_up_data(case),
         "treatments": list(case.treatments.all()),
         "evidence": _evidence(facts, result),
-        "similar": similar_patients(case),
+        # The similar patients' statistics when cached, else their panel loads from its
+        # own URL so that computing them does not hold up the page.
+        "similar": similar_patients_if_cached(case),
+        "similar_panel_url": panel_url(case),
     }
     return render(request, "recurrence/case_detail.html", context)
 

@@ -136,3 +136,35 @@ def test_a_follow_up_changes_the_similar_patients_of_a_case(cohort, coordinator)
     alike.follow_up.delete()  # the follow-up withdrawn: one patient fewer
     assert similar_patients(case)["n"] == before["n"] - 1
     assert similar_patients(case) == similar_patients_uncached(case, chart=False)
+
+
+def test_the_case_page_loads_uncached_similar_patients_from_their_own_url(cohort, oncologist):
+    import re
+
+    from django.core.cache import cache
+
+    case = _board_case(cohort)
+    client = Client()
+    client.force_login(oncologist)
+    cache.clear()
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    url = f"/outcomes/similar/{case.pk}/"
+    # Not computed for the page: a panel that loads them, and a link for no JavaScript.
+    assert f'data-similar-panel="{url}"' in page and f'href="{url}"' in page
+    assert "with recorded follow-up, not counting this patient" not in page
+    assert re.search(r'<script src="[^"]*js/similar_panel\.js" defer></script>', page)
+    assert "<script>" not in page  # static scripts only (strict CSP)
+    panel = client.get(url)
+    assert panel.status_code == 200
+    expected = similar_patients_uncached(case, chart=False)
+    text = f"{expected['n']} patients with recorded follow-up, not counting this patient"
+    assert text in panel.content.decode()
+    # Now cached: the case page shows them in place.
+    again = client.get(f"/cases/{case.pk}/").content.decode()
+    assert text in again and "data-similar-panel" not in again
+
+
+def test_the_panel_script_is_served(cohort, oncologist):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("js/similar_panel.js")
