@@ -242,7 +242,7 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-CSV_CHUNK_ROWS = 1000
+CSV_CHUNK_ROWS = 5000
 
 
 def csv_text(

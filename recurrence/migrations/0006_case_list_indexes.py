@@ -19,6 +19,8 @@ def add_search_indexes(apps, schema_editor):
             schema_editor.execute(
                 f'CREATE INDEX IF NOT EXISTS "{name}" ON "recurrence_case" ({expression})'
             )
+        # The planner needs the statistics of the new expressions to choose these indexes.
+        schema_editor.execute('ANALYZE "recurrence_case"')
 
 
 def drop_search_indexes(apps, schema_editor):
