@@ -136,7 +136,9 @@ class Case(models.Model):
     )
     # Cases are never deleted: an administrator archives one (recurrence.services.case_archive)
     # and it leaves the lists; the change history records who, when and why.
-    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # No index of its own: the case list's partial indexes (Meta.indexes) serve "not
+    # archived", and a plain one leads SQLite's planner to sort the whole table.
+    archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -4,17 +4,27 @@ from django.conf import settings
 from django.db import migrations, models
 
 # Search (recurrence.search): a case-number prefix and an exact hospital number, both
-# without regard to case, as Django words them on PostgreSQL (UPPER("col"::text) LIKE
-# 'X%' and UPPER("col"::text) = 'X'). SQLite has no such indexes; it scans, which a
-# single-machine installation can afford.
+# without regard to case, as Django words them: on PostgreSQL UPPER("col"::text) LIKE 'X%'
+# and UPPER("col"::text) = 'X', served by expression indexes; on SQLite "col" LIKE 'x%'
+# and "col" LIKE 'x', which SQLite serves from an index that ignores case (NOCASE).
 SEARCH_INDEXES = {
     "case_number_upper_prefix": 'UPPER("case_number"::text) text_pattern_ops',
     "case_hospital_number_upper": 'UPPER("hospital_number"::text)',
 }
+SQLITE_SEARCH_INDEXES = {
+    "case_number_upper_prefix": '"case_number" COLLATE NOCASE',
+    "case_hospital_number_upper": '"hospital_number" COLLATE NOCASE',
+}
 
 
 def add_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for name, expression in SQLITE_SEARCH_INDEXES.items():
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "recurrence_case" ({expression})'
+            )
+    if vendor == "postgresql":
         for name, expression in SEARCH_INDEXES.items():
             schema_editor.execute(
                 f'CREATE INDEX IF NOT EXISTS "{name}" ON "recurrence_case" ({expression})'
@@ -24,7 +34,7 @@ def add_search_indexes(apps, schema_editor):
 
 
 def drop_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    if schema_editor.connection.vendor in ("postgresql", "sqlite"):
         for name in SEARCH_INDEXES:
             schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
@@ -36,6 +46,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="case",
+            name="archived_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
         migrations.AddIndex(
             model_name="case",
             index=models.Index(
