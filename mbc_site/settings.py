@@ -62,6 +62,9 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "mbc_cache",
             "KEY_PREFIX": "mbc",
+            # Room for the cohort's cached figures and CSV chunks (outcomes/revision.py):
+            # the default 300 entries would be culled at every large download.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 

@@ -52,17 +52,9 @@ class Filters:
     exclude_case: int | None = None
 
 
-def cohort_frame(filters: Filters | None = None) -> pd.DataFrame:
-    """One row per case with recorded follow-up, read in one query.
-
-    Columns: presentation, category, subtype, site_pattern, synthetic, surgery, age,
-    os_months, os_event, pfs_months, pfs_event (events 1 or 0); for each treatment split
-    of outcomes.labels.TREATMENT_SPLITS, `<key>_months`, the months from the recurrence to
-    its first such treatment (NaN for none); and `has_<site>` for the sites those splits
-    need. No identifiers or dates.
-    """
-    import pandas as pd
-
+def cohort_queryset(filters: Filters | None = None):
+    """The cases of the cohort, annotated with the first date of each treatment split
+    (`<key>_months` names) and `has_<site>`; no rows read yet."""
     filters = filters or Filters()
     first = {
         split.column: Subquery(
@@ -92,11 +84,39 @@ def cohort_frame(filters: Filters | None = None) -> pd.DataFrame:
         cases = cases.filter(synthetic=filters.synthetic)
     if filters.exclude_case is not None:
         cases = cases.exclude(pk=filters.exclude_case)
-    names = [*_FIELDS, *first, *sites]
-    rows = cases.order_by().values_list(*_FIELDS.values(), *first, *sites)
+    return cases
+
+
+def cohort_rows(filters: Filters | None = None, cases=None):
+    """The names of the columns _record reads, and the rows, in case order (so that a
+    stable sort of them is reproducible)."""
+    cases = cohort_queryset(filters) if cases is None else cases
+    annotations = [*(split.column for split in TREATMENT_SPLITS.values())]
+    annotations += [f"has_{site}" for site in TREATMENT_SITES]
+    names = [*_FIELDS, *annotations]
+    return names, cases.values_list(*_FIELDS.values(), *annotations)
+
+
+def record(names, row) -> tuple:
+    """One row of cohort_rows as a row of the frame (FRAME_COLUMNS)."""
+    return _record(dict(zip(names, row, strict=True)))
+
+
+def cohort_frame(filters: Filters | None = None) -> pd.DataFrame:
+    """One row per case with recorded follow-up, read in one query.
+
+    Columns: presentation, category, subtype, site_pattern, synthetic, surgery, age,
+    os_months, os_event, pfs_months, pfs_event (events 1 or 0); for each treatment split
+    of outcomes.labels.TREATMENT_SPLITS, `<key>_months`, the months from the recurrence to
+    its first such treatment (NaN for none); and `has_<site>` for the sites those splits
+    need. No identifiers or dates.
+    """
+    import pandas as pd
+
+    names, rows = cohort_rows(filters)
     # A hospital's cohort is hundreds to thousands of rows: working the times out row by
     # row and building the frame once costs less than a dozen column operations on it.
-    records = [_record(dict(zip(names, row, strict=True))) for row in rows]
+    records = [record(names, row) for row in rows.order_by("pk")]
     return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS).astype(_FRAME_TYPES)
 
 

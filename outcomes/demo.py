@@ -14,10 +14,11 @@ import random
 
 from django.db import transaction
 
+from outcomes.revision import bump_cohort_revision
 from recurrence.followup import parse_follow_up
 from recurrence.guideline.schema import LOCOREGIONAL_SITES, WORKUP_ITEMS
-from recurrence.models import Case, FollowUp, Treatment
-from recurrence.services import case_create
+from recurrence.models import Case, CaseChange, CaseSite, FollowUp, Treatment
+from recurrence.services import apply_payload, creation_changes, validate_body
 
 COHORT_SIZE = 300
 SEED = 20240601
@@ -107,60 +108,98 @@ def _months(days: float) -> dt.timedelta:
 
 
 def seed_cohort(user, *, size: int = COHORT_SIZE, seed: int = SEED) -> str:
+    """Seed `size` synthetic patients with follow-up and treatments. Each case is validated
+    and derived as recurrence.services.case_create does it, then every table is written
+    with bulk inserts, so that ten thousand patients take seconds (benchmarks/scale.py)."""
     rng = random.Random(seed)
-    follow_ups, treatments = [], []
+    cases, sites, plans = [], [], []
+    for i in range(1, size + 1):
+        payload = validate_body(_body(rng, i))
+        case = Case(synthetic=True, created_by=user, updated_by=user)
+        case_sites = apply_payload(case, payload)
+        cases.append(case)
+        sites.append(case_sites)
+        plans.append(_plan(rng, case, case_sites))
     with transaction.atomic():
-        for i in range(1, size + 1):
-            case = case_create(data=_body(rng, i), user=user, synthetic=True)
-            had_surgery = case.category == "metastatic" and rng.random() < 0.3
-            hazard = _MONTHLY_HAZARD.get(case.subtype, 0.02) * _PATTERN_FACTOR.get(
-                case.site_pattern, 1.0
-            )
-            hazard *= 0.85 if had_surgery else 1.0
-            death_days = -math.log(1 - rng.random()) / hazard * 30.4375
-            progression_days = death_days * rng.uniform(0.3, 0.9)
-            death = case.recurrence_date + _months(death_days)
-            last_contact = min(CENSOR_DATE, case.recurrence_date + _months(rng.uniform(60, 3000)))
-            dead = death <= last_contact
-            progression = case.recurrence_date + _months(progression_days)
-            record = {
-                "last_contact_date": (death if dead else last_contact).isoformat(),
-                "vital_status": "dead" if dead else "alive",
-                "death_date": death.isoformat() if dead else None,
-                "progression_date": progression.isoformat()
-                if progression <= (death if dead else last_contact)
-                else None,
-            }
-            parsed = parse_follow_up(
-                record, recurrence_date=case.recurrence_date, today=CENSOR_DATE
-            )
-            follow_ups.append(
-                FollowUp(
+        for chunk in range(0, size, _CHUNK):
+            Case.objects.bulk_create(cases[chunk : chunk + _CHUNK])
+        for case, case_sites in zip(cases, sites, strict=True):
+            for site in case_sites:
+                site.case = case
+        CaseSite.objects.bulk_create(
+            [s for case_sites in sites for s in case_sites], batch_size=_CHUNK
+        )
+        CaseChange.objects.bulk_create(
+            [
+                CaseChange(
                     case=case,
-                    last_contact_date=parsed.last_contact_date,
-                    vital_status=parsed.vital_status,
-                    death_date=parsed.death_date,
-                    progression_date=parsed.progression_date,
+                    version=1,
+                    action="create",
+                    changed_by=user,
+                    changes=creation_changes(case, case_sites),
+                )
+                for case, case_sites in zip(cases, sites, strict=True)
+            ],
+            batch_size=_CHUNK,
+        )
+        follow_ups, treatments = [], []
+        for case, (record, planned) in zip(cases, plans, strict=True):
+            record.case = case
+            follow_ups.append(record)
+            for treatment in planned:
+                treatment.case = case
+                treatments.append(treatment)
+        FollowUp.objects.bulk_create(follow_ups, batch_size=_CHUNK)
+        Treatment.objects.bulk_create(treatments, batch_size=_CHUNK)
+        # Bulk inserts send no signals: move the cohort revision by hand.
+        transaction.on_commit(bump_cohort_revision)
+    return f" and a synthetic cohort of {size} patients with follow-up"
+
+
+_CHUNK = 2000
+
+
+def _plan(rng: random.Random, case: Case, case_sites: list[CaseSite]):
+    """The follow-up and treatments of one synthetic patient (not yet saved)."""
+    had_surgery = case.category == "metastatic" and rng.random() < 0.3
+    hazard = _MONTHLY_HAZARD.get(case.subtype, 0.02) * _PATTERN_FACTOR.get(case.site_pattern, 1.0)
+    hazard *= 0.85 if had_surgery else 1.0
+    death_days = -math.log(1 - rng.random()) / hazard * 30.4375
+    progression_days = death_days * rng.uniform(0.3, 0.9)
+    death = case.recurrence_date + _months(death_days)
+    last_contact = min(CENSOR_DATE, case.recurrence_date + _months(rng.uniform(60, 3000)))
+    dead = death <= last_contact
+    progression = case.recurrence_date + _months(progression_days)
+    record = {
+        "last_contact_date": (death if dead else last_contact).isoformat(),
+        "vital_status": "dead" if dead else "alive",
+        "death_date": death.isoformat() if dead else None,
+        "progression_date": progression.isoformat()
+        if progression <= (death if dead else last_contact)
+        else None,
+    }
+    parsed = parse_follow_up(record, recurrence_date=case.recurrence_date, today=CENSOR_DATE)
+    follow_up = FollowUp(
+        last_contact_date=parsed.last_contact_date,
+        vital_status=parsed.vital_status,
+        death_date=parsed.death_date,
+        progression_date=parsed.progression_date,
+    )
+    start = case.recurrence_date + dt.timedelta(days=rng.randint(7, 40))
+    treatments = [Treatment(kind="systemic_line", line=1, start_date=start)]
+    if had_surgery:
+        surgery = start + dt.timedelta(days=rng.randint(60, 150))
+        if surgery <= parsed.last_contact_date:
+            primary = case.presentation == "de_novo_stage_iv"
+            distant = [s.site for s in case_sites if s.site not in LOCOREGIONAL_SITES]
+            treatments.append(
+                Treatment(
+                    kind="primary_surgery" if primary else "metastasectomy",
+                    site="" if primary else distant[0],
+                    start_date=surgery,
                 )
             )
-            start = case.recurrence_date + dt.timedelta(days=rng.randint(7, 40))
-            treatments.append(Treatment(case=case, kind="systemic_line", line=1, start_date=start))
-            if had_surgery:
-                surgery = start + dt.timedelta(days=rng.randint(60, 150))
-                if surgery <= parsed.last_contact_date:
-                    primary = case.presentation == "de_novo_stage_iv"
-                    distant = [s.site for s in case.sites.all() if s.site not in LOCOREGIONAL_SITES]
-                    treatments.append(
-                        Treatment(
-                            case=case,
-                            kind="primary_surgery" if primary else "metastasectomy",
-                            site="" if primary else distant[0],
-                            start_date=surgery,
-                        )
-                    )
-        FollowUp.objects.bulk_create(follow_ups)
-        Treatment.objects.bulk_create(treatments)
-    return f" and a synthetic cohort of {size} patients with follow-up"
+    return follow_up, treatments
 
 
 def cohort_exists() -> bool:

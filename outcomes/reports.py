@@ -8,11 +8,13 @@ function that draws: the URL configuration imports this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 from outcomes.analysis import Analysis, analyse
 from outcomes.cohort import Filters, cohort_frame
 from outcomes.labels import AT_MONTHS, DEFAULT_LANDMARK, ENDPOINTS, synthetic_suffix
+from outcomes.revision import cached
 
 
 def outcomes_analysis(
@@ -30,7 +32,33 @@ def outcomes_analysis(
     """outcomes.analysis.analyse on the cohort that matches `filters`, and (with `chart`)
     its charts as SVG, drawn for a side panel with `small_chart`: `landmark_chart` from the
     landmark for a treatment split, `chart` from the recurrence date for any other split
-    and, only with `naive`, for a treatment split (the biased comparison)."""
+    and, only with `naive`, for a treatment split (the biased comparison).
+
+    Cached under the cohort revision and every argument (outcomes.revision): the same
+    figures and charts until a case, follow-up or treatment is written."""
+    inputs = (
+        asdict(filters or Filters()),
+        group_by,
+        endpoint,
+        list(cox_covariates),
+        chart,
+        small_chart,
+        list(at),
+        landmark,
+        naive,
+    )
+    return cached(
+        "analysis",
+        inputs,
+        lambda: outcomes_analysis_uncached(
+            filters, group_by, endpoint, cox_covariates, chart, small_chart, at, landmark, naive
+        ),
+    )
+
+
+def outcomes_analysis_uncached(
+    filters, group_by, endpoint, cox_covariates, chart, small_chart, at, landmark, naive
+) -> dict[str, Any]:
     found = analyse(
         cohort_frame(filters),
         group_by,

@@ -14,6 +14,7 @@ from outcomes.formatting import treatment_view
 from outcomes.forms import Choices
 from outcomes.labels import DEFAULT_LANDMARK, LABELS, NOT_RECORDED, SIMILAR_AT_MONTHS
 from outcomes.reports import draw
+from outcomes.revision import cached, peek
 from recurrence.models import Case
 
 
@@ -26,7 +27,30 @@ def similar_patients(case: Case, *, chart: bool = False) -> dict[str, Any]:
     loads it from its own URL, `chart_url`, so that drawing it does not hold up the page),
     or an image saying why there is none. A real case is compared with real cases only, a
     synthetic one with synthetic cases only, so that demo data never mixes into a real
-    patient's figures."""
+    patient's figures.
+
+    Cached under the cohort revision, the case and what makes its group
+    (outcomes.revision): the same figures until a case, follow-up or treatment is written."""
+    return cached(
+        "similar", _inputs(case, chart), lambda: similar_patients_uncached(case, chart=chart)
+    )
+
+
+def similar_patients_if_cached(case: Case) -> dict[str, Any] | None:
+    """similar_patients(case) when the cache holds it, else None: the case page then
+    loads the panel from its own URL (panel_url) rather than wait for the statistics."""
+    return peek("similar", _inputs(case, False))
+
+
+def panel_url(case: Case) -> str:
+    return reverse("outcomes-similar-panel", args=[case.pk])
+
+
+def _inputs(case: Case, chart: bool) -> tuple:
+    return (case.pk, case.category, case.subtype, case.site_pattern, case.synthetic, chart)
+
+
+def similar_patients_uncached(case: Case, *, chart: bool) -> dict[str, Any]:
     filters = Filters(
         category=case.category,
         subtype=case.subtype,

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from outcomes import formatting, reports
-from outcomes.export import csv_rows
+from outcomes.export import csv_text
 from outcomes.forms import OutcomesForm, describe
 from outcomes.labels import AT_MONTHS, DEFAULT_LANDMARK
 from outcomes.methods import METHOD_SOURCES, STANFORD
@@ -68,12 +66,26 @@ def outcomes_page(request):
 def outcomes_csv(request):
     _check(request.user)
     chosen = OutcomesForm(request.GET).choices()
-    rows = csv_rows(chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox)
+    chunks = csv_text(chosen.filters, chosen.group_by, chosen.endpoint, chosen.cox)
     name = f"outcomes-{chosen.endpoint}-by-{chosen.group_by.replace('_', '-')}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Streamed a chunk at a time, from a database cursor or the cache: memory does not
+    # grow with the cohort.
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    csv.writer(response).writerows(rows)
     return response
+
+
+@require_safe
+@never_cache
+def similar_panel(request, pk: int):
+    """The case page's "Similar patients here" panel on a page of its own: the case page
+    shows it in place when its figures are cached, else loads it from here (with
+    static/js/similar_panel.js; without JavaScript, a link opens this page)."""
+    _check(request.user)
+    case = get_object_or_404(Case.objects.live(), pk=pk)
+    return render(
+        request, "outcomes/similar_panel.html", {"case": case, "similar": similar_patients(case)}
+    )
 
 
 @require_safe

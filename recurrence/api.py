@@ -4,7 +4,6 @@ recurrence.services); the serializers in api_docs.py only describe it for OpenAP
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,6 +20,7 @@ from mbc_site.models import ApiToken
 from recurrence import api_docs, roles, services, throttle
 from recurrence.guideline import CaseRefused, evaluate, evaluate_case
 from recurrence.models import Case, Treatment
+from recurrence.search import BoundedPaginator, search
 
 # Fields of a response that a client may send back unchanged; they are not input.
 READ_ONLY = frozenset(
@@ -185,12 +185,20 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class BoundedPagination(PageNumberPagination):
+    """`count` exact below recurrence.search.COUNT_LIMIT rows, estimated above."""
+
+    django_paginator_class = BoundedPaginator
+
+
 class CaseList(APIView):
     permission_classes = [ReadCasesWriteAsCoordinator]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="case or hospital number contains"),
+            OpenApiParameter(
+                "q", str, description="a case-number prefix, or an exact hospital number"
+            ),
             OpenApiParameter("presentation", str, enum=["recurrence", "de_novo_stage_iv"]),
             OpenApiParameter("category", str, enum=["isolated_locoregional", "metastatic"]),
             OpenApiParameter("subtype", str),
@@ -204,19 +212,19 @@ class CaseList(APIView):
         cases = _cases().live()
         q = request.query_params.get("q", "").replace("\x00", "").strip()
         if q:
-            cases = cases.filter(Q(case_number__icontains=q) | Q(hospital_number__icontains=q))
+            cases = cases.filter(search(q))
         for name in ("presentation", "category", "subtype"):
             value = request.query_params.get(name, "").replace("\x00", "")
             if value:
                 cases = cases.filter(**{name: value})
         meeting = request.query_params.get("meeting", "")
         if meeting:
-            if not meeting.isdigit():
+            if not (meeting.isascii() and meeting.isdigit() and int(meeting) < 2**63):
                 raise ValidationError(
                     {"meeting": [ErrorDetail("Meeting must be a meeting's id.", code="invalid")]}
                 )
             cases = cases.filter(agenda_items__meeting_id=int(meeting))
-        paginator = PageNumberPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response([case_representation(c) for c in page])
 

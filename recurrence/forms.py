@@ -477,7 +477,8 @@ class CaseEntry:
 class CaseFilterForm(forms.Form):
     """The case list's search and filters; a value that does not parse is ignored."""
 
-    q = forms.CharField(label="Case or hospital number", required=False)
+    # A case number or its beginning, or a whole hospital number (recurrence.search).
+    q = forms.CharField(label="Case number (or its start), or hospital number", required=False)
     presentation = forms.ChoiceField(
         label="Presentation", required=False, choices=[("", "Any")] + PRESENTATION_CHOICES
     )

@@ -136,7 +136,9 @@ class Case(models.Model):
     )
     # Cases are never deleted: an administrator archives one (recurrence.services.case_archive)
     # and it leaves the lists; the change history records who, when and why.
-    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # No index of its own: the case list's partial indexes (Meta.indexes) serve "not
+    # archived", and a plain one leads SQLite's planner to sort the whole table.
+    archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -146,6 +148,23 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The case list: live cases newest first, alone or by one filter (and search, in
+        # migration 0007_case_list_indexes: expression indexes for PostgreSQL only).
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(archived_at__isnull=True),
+                name="case_live_newest",
+            ),
+            *(
+                models.Index(
+                    fields=[name, "-created_at", "-id"],
+                    condition=Q(archived_at__isnull=True),
+                    name=f"case_live_{name}_newest",
+                )
+                for name in ("presentation", "category", "subtype")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(presentation__in=schema.PRESENTATIONS), name="case_presentation_valid"

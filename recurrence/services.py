@@ -285,6 +285,14 @@ def _apply(case: Case, payload: Payload) -> list[CaseSite]:
     ]
 
 
+apply_payload = _apply
+
+
+def creation_changes(case: Case, sites: list[CaseSite]) -> dict[str, list[Any]]:
+    """The change record of a case's creation, as case_create logs it."""
+    return _diff({}, _body(case, sites))
+
+
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evidence.library import library_from_db
 from evidence.matching import match_evidence
-from outcomes.similar import similar_patients
+from outcomes.similar import panel_url, similar_patients_if_cached
 from recurrence import drafts, presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
 from recurrence.models import Case, CaseChange
+from recurrence.search import BoundedPaginator, search
 
 PAGE_SIZE = 25
 
@@ -39,9 +39,9 @@ def case_list(request):
     chosen = filters.filters()
     cases = Case.objects.live().prefetch_related("sites")
     if q := chosen.pop("q", "").strip():
-        cases = cases.filter(Q(case_number__icontains=q) | Q(hospital_number__icontains=q))
+        cases = cases.filter(search(q))
     cases = cases.filter(**chosen)
-    page = Paginator(cases, PAGE_SIZE).get_page(data.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(data.get("page"))
     return render(
         request,
         "recurrence/case_list.html",
@@ -191,7 +191,10 @@ def case_detail(request, pk: int):
         "follow_up": services.follow_up_data(case),
         "treatments": list(case.treatments.all()),
         "evidence": _evidence(facts, result),
-        "similar": similar_patients(case),
+        # The similar patients' statistics when cached, else their panel loads from its
+        # own URL so that computing them does not hold up the page.
+        "similar": similar_patients_if_cached(case),
+        "similar_panel_url": panel_url(case),
     }
     return render(request, "recurrence/case_detail.html", context)
 

@@ -37,7 +37,7 @@ def cohort(coordinator):
 
 
 def table(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 def test_it_is_a_csv_download(cohort, oncologist):
@@ -86,7 +86,7 @@ def test_it_matches_the_figures_on_the_page(cohort, oncologist):
 
 def test_it_names_no_patient_and_gives_no_date(cohort, oncologist):
     response = client_for(oncologist).get(URL, {"cox": ["surgery"]})
-    text = response.content.decode()
+    text = response.getvalue().decode()
     for case in cohort:
         assert case.case_number not in text
         assert case.hospital_number not in text
@@ -120,7 +120,7 @@ def test_the_rows_do_not_follow_the_order_of_entry(coordinator, oncologist):
 def test_an_empty_cohort_gives_the_header_only(oncologist):
     response = client_for(oncologist).get(URL, {"subtype": "luminal_a"})
     assert response.status_code == 200
-    assert response.content.decode().strip().startswith("row,group,os_months")
+    assert response.getvalue().decode().strip().startswith("row,group,os_months")
     assert len(table(response)) == 0
 
 

@@ -213,7 +213,7 @@ class TestPage:
         assert "immortal time" in html
 
     def test_the_csv_carries_the_treatment_times(self, operated, oncologist):
-        text = client_for(oncologist).get("/outcomes/data.csv").content.decode()
+        text = client_for(oncologist).get("/outcomes/data.csv").getvalue().decode()
         header = text.splitlines()[0].split(",")
         assert "surgery_months" in header
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from outcomes.cohort import Filters
+from outcomes.labels import AT_MONTHS, DEFAULT_LANDMARK
 from outcomes.reports import outcomes_analysis
 from recurrence.models import Case
 from tests.outcomes.test_outcomes_cohort import (  # noqa: F401 (an autouse fixture)
@@ -311,5 +312,17 @@ class TestQueries:
         assert self.count(oncologist) == small
 
     def test_the_analysis_itself_reads_one_query(self, by_surgery, django_assert_num_queries):
+        from outcomes.reports import outcomes_analysis_uncached
+
         with django_assert_num_queries(1):
-            outcomes_analysis(Filters(subtype="luminal_b"), "surgery", "os", ["surgery"])
+            outcomes_analysis_uncached(
+                Filters(subtype="luminal_b"),
+                "surgery",
+                "os",
+                ["surgery"],
+                True,
+                False,
+                AT_MONTHS,
+                DEFAULT_LANDMARK,
+                False,
+            )
