@@ -54,11 +54,21 @@ def pages_of_the_app() -> dict[str, list[str]]:
         "/api/v1/docs/",
         "/no-such-page/",
     ]
+    # A case page for each kind of patient the demo holds, the evidence panel's "not a
+    # candidate now" and the ruleset 2.0 scenarios among them.
+    common += [
+        f"/cases/{pk}/" for pk in Case.objects.order_by("pk").values_list("pk", flat=True)[:40:4]
+    ]
     if study is not None:
         common.append(f"/evidence/{study.key}/")
     return {
         "coordinator": common
-        + ["/cases/new/", f"/cases/{case.pk}/edit/", f"/cases/{case.pk}/follow-up/"],
+        + [
+            "/cases/new/",
+            "/cases/import/",
+            f"/cases/{case.pk}/edit/",
+            f"/cases/{case.pk}/follow-up/",
+        ],
         "oncologist": [
             f"/board/meetings/{upcoming.pk}/cases/{case.pk}/decision/",
             f"/board/decisions/{decision.pk}/amend/",
