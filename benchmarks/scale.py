@@ -78,8 +78,52 @@ def _ensure_postgres_database(url: str, *, drop: bool) -> None:
     connection.close()
 
 
+PROJECT_APPS = ("mbc_site", "recurrence", "evidence", "outcomes", "board", "interop")
+
+
+def _stale_migrations(url: str) -> set[str]:
+    """Migrations a kept database records that the code no longer has (renamed or removed):
+    such a database cannot be migrated forward and is seeded afresh."""
+    on_disk = {
+        f"{app}.{path.stem}"
+        for app in PROJECT_APPS
+        for path in (ROOT / app).glob("migrations/0*.py")
+    }
+    query = "SELECT app, name FROM django_migrations WHERE app IN %s"
+    try:
+        if url.startswith("sqlite"):
+            import sqlite3
+
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.exists():
+                return set()
+            with sqlite3.connect(path) as connection:
+                marks = ",".join("?" * len(PROJECT_APPS))
+                rows = connection.execute(query.replace("%s", f"({marks})"), PROJECT_APPS)
+                recorded = {f"{app}.{name}" for app, name in rows}
+        else:
+            import psycopg2
+
+            connection = psycopg2.connect(url)
+            with connection.cursor() as cursor:
+                cursor.execute(query, [PROJECT_APPS])
+                recorded = {f"{app}.{name}" for app, name in cursor.fetchall()}
+            connection.close()
+    except Exception:  # no database yet, or no migrations table: nothing is stale
+        return set()
+    return recorded - on_disk
+
+
 def child(size: int, rounds: int, reseed: bool) -> dict:
     url = database_url(size)
+    stale = _stale_migrations(url)
+    if stale:
+        print(
+            f"{size} cases: the kept database records migrations the code no longer has "
+            f"({', '.join(sorted(stale))}); seeding it afresh",
+            file=sys.stderr,
+        )
+        reseed = True
     if url.startswith("sqlite"):
         path = Path(url.removeprefix("sqlite:///"))
         if reseed and path.exists():
