@@ -35,6 +35,24 @@ AXIS_BAND = 0.6
 ROW = 0.22
 
 
+def _draw_curve(ax, km, colour, label, *, linewidth, marker_size, marker_width) -> None:
+    """One Kaplan-Meier curve: the step function, its 95% band and the censoring marks."""
+    ax.step(km.times, km.survival, where="post", color=colour, linewidth=linewidth, label=label)
+    ax.fill_between(
+        km.times, km.ci_low, km.ci_high, step="post", color=colour, alpha=0.15, linewidth=0
+    )
+    if km.censor_times:
+        ax.plot(
+            km.censor_times,
+            km.censor_survival(),
+            linestyle="none",
+            marker="|",
+            markersize=marker_size,
+            markeredgewidth=marker_width,
+            color=colour,
+        )
+
+
 def km_svg(
     results: Sequence[KMResult],
     *,
@@ -62,33 +80,9 @@ def km_svg(
         if not result.estimable:
             ax.plot([], [], color=colour, label=f"{result.label} (n={result.n}): {result.message}")
             continue
-        ax.step(
-            result.times,
-            result.survival,
-            where="post",
-            color=colour,
-            linewidth=1.8,
-            label=_legend(result),
+        _draw_curve(
+            ax, result, colour, _legend(result), linewidth=1.8, marker_size=7, marker_width=1.2
         )
-        ax.fill_between(
-            result.times,
-            result.ci_low,
-            result.ci_high,
-            step="post",
-            color=colour,
-            alpha=0.15,
-            linewidth=0,
-        )
-        if result.censor_times:
-            ax.plot(
-                result.censor_times,
-                result.censor_survival(),
-                linestyle="none",
-                marker="|",
-                markersize=7,
-                markeredgewidth=1.2,
-                color=colour,
-            )
 
     # A long title starts at the left edge rather than over the axis, so that it fits.
     fig.text(left if len(title) <= 55 else 0.02, 1 - 0.25 / height, title, fontsize=11, va="center")
@@ -176,27 +170,9 @@ def small_km_svg(
         if not km.estimable:
             ax.plot([], [], color=colour, label=f"{km.label} (n={km.n}): too few to estimate")
             continue
-        ax.step(
-            km.times,
-            km.survival,
-            where="post",
-            color=colour,
-            linewidth=1.6,
-            label=f"{km.label} (n={km.n})",
+        _draw_curve(
+            ax, km, colour, f"{km.label} (n={km.n})", linewidth=1.6, marker_size=5, marker_width=1
         )
-        ax.fill_between(
-            km.times, km.ci_low, km.ci_high, step="post", color=colour, alpha=0.15, linewidth=0
-        )
-        if km.censor_times:
-            ax.plot(
-                km.censor_times,
-                km.censor_survival(),
-                linestyle="none",
-                marker="|",
-                markersize=5,
-                markeredgewidth=1,
-                color=colour,
-            )
     fig.text(0.02, 1 - 0.17 / height, title, fontsize=8, va="center")
     ax.set_xlim(0, max([longest, *ticks, 1.0]) * 1.03)
     ax.set_ylim(0, 1.03)
