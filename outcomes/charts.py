@@ -1,9 +1,10 @@
 """Kaplan-Meier charts as SVG text, drawn on the server with matplotlib: `km_svg` for the
 Outcomes page, `small_km_svg` for the case page's side panel.
 
-Step curves with shaded 95% confidence bands, tick marks at censoring times, and the
-numbers at risk under the time axis. Each call builds its own Figure (no pyplot state),
-so charts can be drawn from several threads. The SVG keeps its text as text, so it is
+Step curves with shaded 95% confidence bands, tick marks at censoring times (one where
+several would be drawn on top of each other), and the numbers at risk under the time
+axis. Each call builds its own Figure (no pyplot state), so charts can be drawn from
+several threads. The SVG keeps its text as text, so it is
 searchable and readable by screen readers, and is the same bytes for the same input.
 """
 
@@ -33,24 +34,70 @@ TITLE = 0.4
 LEGEND_ROW = 0.2
 AXIS_BAND = 0.6
 ROW = 0.22
+# Censoring marks nearer each other than this many points, across and up, look like one.
+MARK_GAP = 0.5
 
 
-def _draw_curve(ax, km, colour, label, *, linewidth, marker_size, marker_width) -> None:
-    """One Kaplan-Meier curve: the step function, its 95% band and the censoring marks."""
+def _draw_curve(ax, km, colour, label, per_point, *, linewidth, marker_size, marker_width) -> None:
+    """One Kaplan-Meier curve: the step function, its 95% band and the censoring marks.
+
+    `per_point` is the data units (time, survival) per point of the axes, whose limits
+    must already be set: the marks are thinned to what can be seen at that scale."""
     ax.step(km.times, km.survival, where="post", color=colour, linewidth=linewidth, label=label)
     ax.fill_between(
         km.times, km.ci_low, km.ci_high, step="post", color=colour, alpha=0.15, linewidth=0
     )
     if km.censor_times:
-        ax.plot(
+        times, survival = thin_marks(
             km.censor_times,
             km.censor_survival(),
+            per_point[0] * MARK_GAP,
+            per_point[1] * MARK_GAP,
+        )
+        ax.plot(
+            times,
+            survival,
             linestyle="none",
             marker="|",
             markersize=marker_size,
             markeredgewidth=marker_width,
             color=colour,
         )
+
+
+def thin_marks(
+    times: Sequence[float], survival: Sequence[float], min_gap: float, min_shift: float = 0.0
+) -> tuple[list[float], list[float]]:
+    """The censoring marks worth drawing: those not drawn on top of a mark already kept.
+
+    `times` ascending, `survival` the curve's height at each. A mark is kept when it is at
+    least `min_gap` right of the last kept mark, or more than `min_shift` above or below
+    it (with 0: at any other height); the first and the last are always kept. The charts
+    pass half a point (MARK_GAP) in data units for both, so a mark left out would have
+    overlapped a kept one to within half a point, less than a pixel on screen: the chart
+    looks the same, and its marks are bounded by the size of the axes instead of growing
+    with the number of censored patients."""
+    if not times:
+        return [], []
+    kept_times, kept_survival = [times[0]], [survival[0]]
+    kept = True
+    for t, s in zip(times[1:], survival[1:], strict=True):
+        kept = t - kept_times[-1] >= min_gap or abs(s - kept_survival[-1]) > min_shift
+        if kept:
+            kept_times.append(t)
+            kept_survival.append(s)
+    if not kept:
+        kept_times.append(times[-1])
+        kept_survival.append(survival[-1])
+    return kept_times, kept_survival
+
+
+def _per_point(ax, fig) -> tuple[float, float]:
+    """Data units (time, survival) per point along each axis, from its limits and size."""
+    box = ax.get_position()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    width, height = fig.get_size_inches()
+    return (x1 - x0) / (box.width * width * 72), (y1 - y0) / (box.height * height * 72)
 
 
 def km_svg(
@@ -74,6 +121,9 @@ def km_svg(
     left, right = 1.6 / WIDTH, 1 - 0.3 / WIDTH
     bottom = (AXIS_BAND + table_height) / height
     ax = fig.add_axes((left, bottom, right - left, PLOT_HEIGHT / height))
+    ax.set_xlim(0, x_max * 1.02)
+    ax.set_ylim(0, 1.03)
+    per_point = _per_point(ax, fig)
 
     for i, result in enumerate(results):
         colour = COLOURS[i % len(COLOURS)]
@@ -81,15 +131,20 @@ def km_svg(
             ax.plot([], [], color=colour, label=f"{result.label} (n={result.n}): {result.message}")
             continue
         _draw_curve(
-            ax, result, colour, _legend(result), linewidth=1.8, marker_size=7, marker_width=1.2
+            ax,
+            result,
+            colour,
+            _legend(result),
+            per_point,
+            linewidth=1.8,
+            marker_size=7,
+            marker_width=1.2,
         )
 
     # A long title starts at the left edge rather than over the axis, so that it fits.
     fig.text(left if len(title) <= 55 else 0.02, 1 - 0.25 / height, title, fontsize=11, va="center")
     ax.set_xlabel(time_label)
     ax.set_ylabel("Survival probability")
-    ax.set_xlim(0, x_max * 1.02)
-    ax.set_ylim(0, 1.03)
     ax.set_xticks(ticks)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.grid(True, color="#dddddd", linewidth=0.6)
@@ -165,17 +220,25 @@ def small_km_svg(
     FigureCanvasSVG(fig)
     left = 0.85 / width
     ax = fig.add_axes((left, table / height, 1 - left - 0.15 / width, plot / height))
+    ax.set_xlim(0, max([longest, *ticks, 1.0]) * 1.03)
+    ax.set_ylim(0, 1.03)
+    per_point = _per_point(ax, fig)
     for i, km in enumerate(curves):
         colour = COLOURS[i % len(COLOURS)]
         if not km.estimable:
             ax.plot([], [], color=colour, label=f"{km.label} (n={km.n}): too few to estimate")
             continue
         _draw_curve(
-            ax, km, colour, f"{km.label} (n={km.n})", linewidth=1.6, marker_size=5, marker_width=1
+            ax,
+            km,
+            colour,
+            f"{km.label} (n={km.n})",
+            per_point,
+            linewidth=1.6,
+            marker_size=5,
+            marker_width=1,
         )
     fig.text(0.02, 1 - 0.17 / height, title, fontsize=8, va="center")
-    ax.set_xlim(0, max([longest, *ticks, 1.0]) * 1.03)
-    ax.set_ylim(0, 1.03)
     ax.set_xticks(ticks)
     ax.set_yticks([0, 0.5, 1.0])
     ax.tick_params(labelsize=7.5)
