@@ -394,6 +394,10 @@ def bump_revision(**kwargs) -> None:
     updated = LibraryRevision.objects.filter(pk=1).update(number=models.F("number") + 1)
     if not updated:
         LibraryRevision.objects.get_or_create(pk=1)
+    # The pages that show the library are cached under this token (mbc_site.revisions).
+    from mbc_site import revisions
+
+    revisions.changed([revisions.LIBRARY])
 
 
 for _model in (Study, Figure, LiverPatient, Reference):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from interop import cds_hooks, services
 from interop.fhir_import import COORDINATOR_FIELDS, BundleRefused, import_bundle
 from interop.models import CardFeedback, IssuedCard
+from mbc_site import revisions
 from recurrence.guideline import RULESET, SOURCES, CaseRefused, evaluate_case, parse_case
 from recurrence.presentation import CATEGORY_LABELS, SUBTYPE_LABELS, field_label
 
@@ -273,5 +274,9 @@ def feedback(request):
             )
             for item in items
         ]
+    )
+    # A bulk write sends no signal: the feedback shows on its cases' pages.
+    revisions.changed(
+        {revisions.case_page(card.case_id) for card in cards.values() if card.case_id}
     )
     return HttpResponse(status=200)

@@ -68,6 +68,10 @@ else:
         }
     }
 
+# Page bodies are kept in that cache under what they are drawn from (mbc_site/fragments.py);
+# MBC_PAGE_CACHE=0 draws every one afresh.
+PAGE_CACHE = env_bool("MBC_PAGE_CACHE", True)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

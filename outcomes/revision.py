@@ -1,63 +1,51 @@
-"""The cohort revision: a token that every write to a case, its sites, its follow-up or
-its treatments replaces, so that anything derived from the cohort can be cached under it
-and is never served after the data it came from changed.
-
-It lives in Django's cache (Redis when REDIS_URL is set, else the database cache), so
-every application server reads the same token. The token is random, not a counter: when
-the cache loses it (eviction, a flush), the next reader draws a new one and the old
-entries are simply never read again. A write replaces it twice: at once (so that the
-writer's own next read, in the same transaction, misses) and again after the commit (so
-that a reader who computed from the data before the commit, under the first new token,
-stored its result under a token nobody asks for any more).
+"""The cohort revision: the token (mbc_site.revisions) that every write to a case, its
+sites, its follow-up or its treatments replaces, so that anything derived from the cohort
+can be cached under it and is never served after the data it came from changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 
-KEY = "outcomes:cohort-revision"
+from mbc_site import revisions
+
+KEY = revisions.COHORT
 # Derived entries outlive no revision by much; a day bounds what stale ones cost.
 TIMEOUT = 24 * 3600
 
 
 def cohort_revision() -> str:
-    revision = cache.get(KEY)
-    if revision is None:
-        drawn = uuid.uuid4().hex
-        # add, not set: two servers drawing at once agree on the first one stored.
-        cache.add(KEY, drawn, timeout=None)
-        revision = cache.get(KEY) or drawn
-    return revision
+    return revisions.current(KEY)[0]
 
 
 def bump_cohort_revision() -> None:
-    cache.set(KEY, uuid.uuid4().hex, timeout=None)
+    revisions.bump(KEY)
 
 
 def cohort_changed(**_: Any) -> None:
     """Signal receiver: a case, site, follow-up or treatment was written or deleted."""
-    bump_cohort_revision()
-    transaction.on_commit(bump_cohort_revision, robust=True)
+    revisions.changed([KEY])
 
 
-def derived_key(kind: str, *inputs: Any) -> str:
+def derived_key(kind: str, *inputs: Any, revision: str | None = None) -> str:
     """A cache key for a result derived from the cohort: its kind, the current revision
-    and a digest of its inputs (plain data: str, numbers, lists, dicts)."""
+    (or `revision`, when the caller has just read it) and a digest of its inputs (plain
+    data: str, numbers, lists, dicts)."""
     text = json.dumps(inputs, sort_keys=True, default=str, separators=(",", ":"))
-    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-    return f"outcomes:{kind}:{cohort_revision()}:{digest}"
+    # The code's revision too: a release that draws or computes differently reads none of
+    # what the previous one left in a shared cache.
+    digest = hashlib.sha256(f"{revisions.code_revision()}:{text}".encode()).hexdigest()[:32]
+    return f"outcomes:{kind}:{revision or cohort_revision()}:{digest}"
 
 
-def peek(kind: str, inputs: tuple):
+def peek(kind: str, inputs: tuple, *, revision: str | None = None):
     """What cached() would return from the cache, or None when it would compute."""
-    return cache.get(derived_key(kind, *inputs))
+    return cache.get(derived_key(kind, *inputs, revision=revision))
 
 
 def cached(kind: str, inputs: tuple, compute):

@@ -36,10 +36,16 @@ def similar_patients(case: Case, *, chart: bool = False) -> dict[str, Any]:
     )
 
 
-def similar_patients_if_cached(case: Case) -> dict[str, Any] | None:
+def similar_patients_if_cached(case: Case, *, revision: str | None = None) -> dict[str, Any] | None:
     """similar_patients(case) when the cache holds it, else None: the case page then
-    loads the panel from its own URL (panel_url) rather than wait for the statistics."""
-    return peek("similar", _inputs(case, False))
+    loads the panel from its own URL (panel_url) rather than wait for the statistics.
+    `revision`: the cohort revision, when the caller has just read it."""
+    return peek("similar", _inputs(case, False), revision=revision)
+
+
+def similar_inputs(case: Case) -> tuple:
+    """What makes the case's group of similar patients (besides the cohort revision)."""
+    return _inputs(case, False)
 
 
 def panel_url(case: Case) -> str:

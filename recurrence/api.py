@@ -14,7 +14,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, I
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mbc_site import tokens
+from mbc_site import fragments, revisions, tokens
 from mbc_site.api_errors import Conflict, errors_response
 from mbc_site.models import ApiToken
 from recurrence import api_docs, roles, services, throttle
@@ -209,6 +209,14 @@ class CaseList(APIView):
         operation_id="cases_list",
     )
     def get(self, request):
+        # The page follows from the cases (the cohort revision), the agendas (the meeting
+        # filter), the accounts (created_by, updated_by) and the address it was asked at.
+        tokens = (revisions.COHORT, revisions.BOARD, revisions.PEOPLE)
+        inputs = [request.build_absolute_uri()]
+        page = fragments.cached_value("api-case-list", inputs, tokens, lambda: self._page(request))
+        return Response(page)
+
+    def _page(self, request) -> dict:
         cases = _cases().live()
         q = request.query_params.get("q", "").replace("\x00", "").strip()
         if q:
@@ -226,7 +234,7 @@ class CaseList(APIView):
             cases = cases.filter(agenda_items__meeting_id=int(meeting))
         paginator = BoundedPagination()
         page = paginator.paginate_queryset(cases, request, view=self)
-        return paginator.get_paginated_response([case_representation(c) for c in page])
+        return paginator.get_paginated_response([case_representation(c) for c in page]).data
 
     @extend_schema(request=api_docs.CaseBody, responses={201: api_docs.CaseOut})
     def post(self, request):

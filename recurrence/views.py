@@ -7,11 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
+from board.services import board_today
 from evidence.library import library_from_db
 from evidence.matching import match_evidence
-from outcomes.similar import panel_url, similar_patients_if_cached
+from mbc_site import fragments, revisions
+from outcomes.similar import panel_url, similar_inputs, similar_patients_if_cached
 from recurrence import drafts, presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
@@ -35,6 +39,20 @@ def case_list(request):
     buttons of the same form. GET with the same fields still works (bookmarks)."""
     _check(request.user)
     data = request.POST if request.method == "POST" else request.GET
+    # The body follows from the cases (the cohort revision), the meetings (their filter),
+    # the viewer's roles ("New case") and what was asked; the CSRF token is not part of it.
+    asked = sorted((name, data.getlist(name)) for name in data if name != "csrfmiddlewaretoken")
+    body = fragments.cached(
+        request,
+        "case-list",
+        [sorted(roles.roles_of(request.user)), asked],
+        (revisions.COHORT, revisions.BOARD),
+        lambda extra: _case_list_body(request, data, extra),
+    )
+    return render(request, "recurrence/case_list.html", {"body": body})
+
+
+def _case_list_body(request, data, extra: dict) -> str:
     filters = CaseFilterForm(data)
     chosen = filters.filters()
     cases = Case.objects.live().prefetch_related("sites")
@@ -42,18 +60,15 @@ def case_list(request):
         cases = cases.filter(search(q))
     cases = cases.filter(**chosen)
     page = BoundedPaginator(cases, PAGE_SIZE).get_page(data.get("page"))
-    return render(
-        request,
-        "recurrence/case_list.html",
-        {
-            "filters": filters,
-            "page": page,
-            "filtered": bool(q or chosen),
-            "searched": bool(q),
-            "chosen": chosen,
-            "q": q,
-        },
-    )
+    context = {
+        "filters": filters,
+        "page": page,
+        "filtered": bool(q or chosen),
+        "searched": bool(q),
+        "chosen": chosen,
+        "q": q,
+    }
+    return render_to_string("recurrence/_case_list_body.html", context | extra, request)
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,9 +170,65 @@ def _case_for_page(pk: int, user) -> Case:
     return get_object_or_404(cases, pk=pk)
 
 
+# Where the similar-patients panel goes in the cached body (it has a cache of its own).
+SIMILAR_SLOT = mark_safe("<!-- similar patients -->")
+# What a case page's body is drawn from besides its case row and the viewer's roles.
+_HEAD_FIELDS = ("case_number", "version", "updated_at", "archived_at", "synthetic")
+_SIMILAR_FIELDS = ("category", "subtype", "site_pattern")
+
+
 @require_safe
 def case_detail(request, pk: int):
+    """The case page. Its body is drawn once for each state of what it shows and kept in
+    the cache (mbc_site.fragments): under the case's version, the viewer's roles and the
+    day ("Add to meeting" offers meetings from today), valid while the tokens of its
+    page (every write to its sites, follow-up, treatments, history, meetings, decisions,
+    import and CDS Hooks feedback moves it), the meetings, the accounts and the evidence
+    library stay. The similar-patients panel has an entry of its own, valid while the
+    cohort revision stays. So the page costs a row and one cache read until one moves."""
     _check(request.user)
+    admin = roles.has_role(request.user, roles.ADMINISTRATOR)
+    cases = Case.objects.all() if admin else Case.objects.live()  # as _case_for_page
+    head = get_object_or_404(cases.only(*_HEAD_FIELDS, *_SIMILAR_FIELDS), pk=pk)
+    if not fragments.enabled():
+        body = _case_body(request, pk, {})
+        similar = _similar_panel(request, head, similar_patients_if_cached(head))
+        return _case_page(request, head, body, similar)
+    viewer = sorted(roles.roles_of(request.user))
+    page_inputs = [pk, head.version, head.updated_at, head.archived_at, viewer]
+    page_inputs.append(board_today())
+    page_tokens = (revisions.case_page(pk), revisions.BOARD, revisions.PEOPLE, revisions.LIBRARY)
+    entries = {
+        "body": (fragments.key("case-page", page_inputs), page_tokens),
+        "similar": (fragments.key("similar-panel", similar_inputs(head)), (revisions.COHORT,)),
+    }
+    found, current = fragments.lookup(entries)
+    body = found["body"]
+    if body is None:
+        body = _case_body(request, pk, {"csrf_token": fragments.PLACEHOLDER})
+        fragments.store(*entries["body"], current, body)
+    similar = found["similar"]
+    if similar is None:
+        # The figures when cached, else the panel loads them from its own URL so that
+        # computing them does not hold up the page (and is not kept: they will come).
+        figures = similar_patients_if_cached(head, revision=current[revisions.COHORT])
+        similar = _similar_panel(request, head, figures)
+        if figures is not None:
+            fragments.store(*entries["similar"], current, similar)
+    return _case_page(request, head, fragments.with_token(request, body), similar)
+
+
+def _similar_panel(request, case, figures) -> str:
+    context = {"similar": figures, "similar_panel_url": panel_url(case)}
+    return render_to_string("recurrence/_similar_patients.html", context, request)
+
+
+def _case_page(request, head, body: str, similar: str):
+    body = mark_safe(body.replace(SIMILAR_SLOT, similar, 1))
+    return render(request, "recurrence/case_detail.html", {"case": head, "body": body})
+
+
+def _case_body(request, pk: int, extra: dict) -> str:
     case = _case_for_page(pk, request.user)
     history = [
         {"change": change, "rows": presentation.change_rows(change.changes)}
@@ -174,7 +245,9 @@ def case_detail(request, pk: int):
             "history": history,
             "board_decision": _latest_decision(case),
         }
-        return render(request, "recurrence/case_needs_correction.html", context)
+        return render_to_string(
+            "recurrence/_case_needs_correction_body.html", context | extra, request
+        )
     facts = derive_facts(parsed)
     result = recommend(facts)
     context = {
@@ -191,12 +264,9 @@ def case_detail(request, pk: int):
         "follow_up": services.follow_up_data(case),
         "treatments": list(case.treatments.all()),
         "evidence": _evidence(facts, result),
-        # The similar patients' statistics when cached, else their panel loads from its
-        # own URL so that computing them does not hold up the page.
-        "similar": similar_patients_if_cached(case),
-        "similar_panel_url": panel_url(case),
+        "similar_slot": SIMILAR_SLOT,
     }
-    return render(request, "recurrence/case_detail.html", context)
+    return render_to_string("recurrence/_case_body.html", context | extra, request)
 
 
 def _evidence(facts, result):
