@@ -44,9 +44,8 @@ def _draw_curve(ax, km, colour, label, per_point, *, linewidth, marker_size, mar
     `per_point` is the data units (time, survival) per point of the axes, whose limits
     must already be set: the marks are thinned to what can be seen at that scale."""
     ax.step(km.times, km.survival, where="post", color=colour, linewidth=linewidth, label=label)
-    ax.fill_between(
-        km.times, km.ci_low, km.ci_high, step="post", color=colour, alpha=0.15, linewidth=0
-    )
+    times, low, high = band_corners(km.times, km.ci_low, km.ci_high)
+    ax.fill_between(times, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
     if km.censor_times:
         times, survival = thin_marks(
             km.censor_times,
@@ -63,6 +62,22 @@ def _draw_curve(ax, km, colour, label, per_point, *, linewidth, marker_size, mar
             markeredgewidth=marker_width,
             color=colour,
         )
+
+
+def band_corners(
+    times: Sequence[float], low: Sequence[float], high: Sequence[float]
+) -> tuple[list[float], list[float], list[float]]:
+    """The points of a step band (drawn with step="post") where it changes: a point whose
+    edges both equal the previous point's only extends the step before it, so leaving it
+    out draws exactly the same shape. The first and the last point are kept (the last one
+    ends the band). At censoring-only times the band does not move, so a large cohort's
+    band keeps a corner per event time instead of one per patient."""
+    kept = [
+        i
+        for i in range(len(times))
+        if i in (0, len(times) - 1) or low[i] != low[i - 1] or high[i] != high[i - 1]
+    ]
+    return [times[i] for i in kept], [low[i] for i in kept], [high[i] for i in kept]
 
 
 def thin_marks(

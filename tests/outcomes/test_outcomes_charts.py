@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from evidence.survival import kaplan_meier
-from outcomes.charts import COLOURS, km_svg, small_km_svg, thin_marks
+from outcomes.charts import COLOURS, band_corners, km_svg, small_km_svg, thin_marks
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -31,6 +31,27 @@ def large():
     times = rng.uniform(0, 60, 20_000).round(2)
     events = (rng.uniform(size=20_000) < 0.3).astype(int)
     return kaplan_meier(times, events, label="All")
+
+
+def step_at(times, values, t):
+    """The value of a step="post" function drawn through (times, values) at time t."""
+    return values[int(np.searchsorted(times, t, side="right")) - 1]
+
+
+class TestBandCorners:
+    def test_only_points_where_an_edge_moves_stay(self):
+        kept = band_corners([0, 1, 2, 3, 4], [1, 1, 0.8, 0.8, 0.8], [1, 1, 0.9, 0.9, 0.95])
+        assert kept == ([0, 2, 4], [1, 0.8, 0.8], [1, 0.9, 0.95])
+
+    def test_the_last_point_ends_the_band(self):
+        assert band_corners([0, 1, 2], [1, 1, 1], [1, 1, 1]) == ([0, 2], [1, 1], [1, 1])
+
+    def test_a_large_cohorts_band_is_the_same_shape_with_fewer_corners(self, large):
+        times, low, high = band_corners(large.times, large.ci_low, large.ci_high)
+        assert len(times) < len(large.times) * 0.7
+        for t, lo, hi in zip(large.times, large.ci_low, large.ci_high, strict=True):
+            assert step_at(times, low, t) == lo and step_at(times, high, t) == hi
+        assert times[-1] == large.times[-1]
 
 
 class TestThinMarks:
