@@ -114,7 +114,7 @@ def _stale_migrations(url: str) -> set[str]:
     return recorded - on_disk
 
 
-def child(size: int, rounds: int, reseed: bool) -> dict:
+def child(size: int, rounds: int, reseed: bool, only: list[str] | None = None) -> dict:
     url = database_url(size)
     stale = _stale_migrations(url)
     if stale:
@@ -184,10 +184,10 @@ def child(size: int, rounds: int, reseed: bool) -> dict:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-    return measure(size, rounds, user, seconds)
+    return measure(size, rounds, user, seconds, only)
 
 
-def measure(size: int, rounds: int, user, seed_seconds) -> dict:
+def measure(size: int, rounds: int, user, seed_seconds, only: list[str] | None = None) -> dict:
     import tracemalloc
 
     from django.db import connection
@@ -205,7 +205,9 @@ def measure(size: int, rounds: int, user, seed_seconds) -> dict:
         if size > 8
         else Case.objects.first()
     )
-    writer = Case.objects.filter(case_number__startswith="SYN-C").order_by("-id").first()
+    # The writes before the cold requests are to this case: a follow-up saved moves the
+    # cohort revision and this case's page token, so every page's cold time is a true one.
+    writer = case
     client = Client()
     client.force_login(user)
     evaluate_body = json.dumps(services.case_body(Case.objects.get(pk=case.pk)) | {}, default=str)
@@ -246,6 +248,9 @@ def measure(size: int, rounds: int, user, seed_seconds) -> dict:
         panel = reverse("outcomes-similar-panel", args=[case.pk])
         calls["similar panel"] = lambda: client.get(panel)
 
+    if only:
+        calls = {name: call for name, call in calls.items() if name == "baseline" or name in only}
+
     def timed(call) -> float:
         start = time.perf_counter()
         read(call())
@@ -279,9 +284,11 @@ def measure(size: int, rounds: int, user, seed_seconds) -> dict:
         tracemalloc.stop()
         return peak / 1024
 
-    warm_peak = peak_kib()
-    _write(writer, user)
-    cold_peak = peak_kib()  # from the database cursor, not the cache
+    warm_peak = cold_peak = 0.0
+    if "outcomes CSV" in calls:
+        warm_peak = peak_kib()
+        _write(writer, user)
+        cold_peak = peak_kib()  # from the database cursor, not the cache
 
     samples = {name: [] for name in calls}
     budget = {name: 0.0 for name in calls}
@@ -296,6 +303,7 @@ def measure(size: int, rounds: int, user, seed_seconds) -> dict:
     return {
         "size": size,
         "vendor": connection.vendor,
+        "cache": _cache_name(),
         "database": connection.settings_dict["NAME"],
         "seed_seconds": seed_seconds,
         "medians": medians,
@@ -306,6 +314,13 @@ def measure(size: int, rounds: int, user, seed_seconds) -> dict:
         "csv_peak_cold_kib": cold_peak,
         "csv_peak_warm_kib": warm_peak,
     }
+
+
+def _cache_name() -> str:
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    return "Redis" if "redis" in backend.lower() else "the database cache"
 
 
 def _has_url(name: str) -> bool:
@@ -368,6 +383,7 @@ def report(results: list[dict]) -> None:
         medians = dict(result["medians"])
         baseline = medians.pop("baseline")
         head = f"\n{size:,} cases on {result['vendor']} ({result['database']})"
+        head += f", {result.get('cache', 'the database cache')}"
         if result["seed_seconds"] is not None:
             head += f", seeded in {result['seed_seconds']:.1f} s"
         print(head)
@@ -391,12 +407,15 @@ def report(results: list[dict]) -> None:
                 line += f"; cold {ok} <= {COLD[name] / 1000:.0f} s"
             print(line)
         peak = result["csv_peak_kib"]
+        if not peak:
+            previous = result
+            continue
         line = (
             f"  outcomes CSV peak memory: {peak:,.0f} KiB (from the database"
             f" {result.get('csv_peak_cold_kib', peak):,.0f}, from the cache"
             f" {result.get('csv_peak_warm_kib', peak):,.0f})"
         )
-        if previous:
+        if previous and previous["csv_peak_kib"]:
             line += f", {peak / previous['csv_peak_kib']:.2f}x the previous size's"
         print(line)
         previous = result
@@ -408,10 +427,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15, help="requests per page (median)")
     parser.add_argument("--reseed", action="store_true", help="drop the kept databases first")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--only", help="comma-separated pages to measure (e.g. 'case page,case list')"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(child(args.one, args.rounds, args.reseed)))
+        only = [name.strip() for name in args.only.split(",")] if args.only else None
+        print(json.dumps(child(args.one, args.rounds, args.reseed, only)))
         return
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     results = []
@@ -420,6 +443,8 @@ def main() -> None:
         command = [sys.executable, __file__, "--one", str(size), "--rounds", str(args.rounds)]
         if args.reseed:
             command.append("--reseed")
+        if args.only:
+            command += ["--only", args.only]
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         if done.returncode:
             sys.stderr.write(done.stderr)
