@@ -43,6 +43,10 @@ def similar_patients_if_cached(case: Case, *, revision: str | None = None) -> di
     return peek("similar", _inputs(case, False), revision=revision)
 
 
+# The case's fields its group of similar patients is made from (for Case.objects.only()).
+SIMILAR_FIELDS = ("category", "subtype", "site_pattern", "synthetic")
+
+
 def similar_inputs(case: Case) -> tuple:
     """What makes the case's group of similar patients (besides the cohort revision)."""
     return _inputs(case, False)

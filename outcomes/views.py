@@ -9,12 +9,13 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from mbc_site import fragments, revisions
 from outcomes import formatting, reports
 from outcomes.export import csv_text
 from outcomes.forms import OutcomesForm, describe
 from outcomes.labels import AT_MONTHS, DEFAULT_LANDMARK
 from outcomes.methods import METHOD_SOURCES, STANFORD
-from outcomes.similar import similar_patients
+from outcomes.similar import SIMILAR_FIELDS, similar_inputs, similar_patients
 from recurrence import roles
 from recurrence.models import Case
 
@@ -93,7 +94,13 @@ def similar_panel(request, pk: int):
 def similar_chart(request, pk: int):
     """The Kaplan-Meier chart of a case's similar patients, as an SVG image."""
     _check(request.user)
-    case = get_object_or_404(Case, pk=pk)
-    # Always an image: the landmark curves, or one that says why there are none.
-    chart = similar_patients(case, chart=True)["chart"]
+    case = get_object_or_404(Case.objects.only(*SIMILAR_FIELDS), pk=pk)
+    # Always an image: the landmark curves, or one that says why there are none. Kept on
+    # its own under the cohort revision, read with it in one round trip.
+    chart = fragments.cached_value(
+        "similar-chart",
+        similar_inputs(case),
+        (revisions.COHORT,),
+        lambda: similar_patients(case, chart=True)["chart"],
+    )
     return HttpResponse(chart, content_type="image/svg+xml; charset=utf-8")

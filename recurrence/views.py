@@ -15,7 +15,12 @@ from board.services import board_today
 from evidence.library import library_from_db
 from evidence.matching import match_evidence
 from mbc_site import fragments, revisions
-from outcomes.similar import panel_url, similar_inputs, similar_patients_if_cached
+from outcomes.similar import (
+    SIMILAR_FIELDS,
+    panel_url,
+    similar_inputs,
+    similar_patients_if_cached,
+)
 from recurrence import drafts, presentation, roles, services
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
@@ -173,8 +178,7 @@ def _case_for_page(pk: int, user) -> Case:
 # Where the similar-patients panel goes in the cached body (it has a cache of its own).
 SIMILAR_SLOT = mark_safe("<!-- similar patients -->")
 # What a case page's body is drawn from besides its case row and the viewer's roles.
-_HEAD_FIELDS = ("case_number", "version", "updated_at", "archived_at", "synthetic")
-_SIMILAR_FIELDS = ("category", "subtype", "site_pattern")
+_HEAD_FIELDS = ("case_number", "version", "updated_at", "archived_at")
 
 
 @require_safe
@@ -189,7 +193,7 @@ def case_detail(request, pk: int):
     _check(request.user)
     admin = roles.has_role(request.user, roles.ADMINISTRATOR)
     cases = Case.objects.all() if admin else Case.objects.live()  # as _case_for_page
-    head = get_object_or_404(cases.only(*_HEAD_FIELDS, *_SIMILAR_FIELDS), pk=pk)
+    head = get_object_or_404(cases.only(*_HEAD_FIELDS, *SIMILAR_FIELDS), pk=pk)
     if not fragments.enabled():
         body = _case_body(request, pk, {})
         similar = _similar_panel(request, head, similar_patients_if_cached(head))

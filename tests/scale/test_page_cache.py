@@ -278,3 +278,51 @@ class TestEntries:
     def test_the_key_names_no_input(self):
         entry = fragments.key("case-list", ["H123456"])
         assert "H123456" not in entry
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache: Redis (MBC_TEST_REDIS_URL), under a prefix of this test's."""
+    import os
+    import uuid
+
+    import redis
+
+    from tests.deploy.test_cache import REDIS_URL, redis_available
+
+    if not redis_available():
+        message = f"no Redis server answers at {REDIS_URL} (set MBC_TEST_REDIS_URL)"
+        if os.environ.get("MBC_REQUIRE_REDIS") == "1":
+            pytest.fail(f"MBC_REQUIRE_REDIS=1 but {message}")
+        pytest.skip(message)
+    prefix = f"mbc-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield
+    client = redis.Redis.from_url(REDIS_URL)
+    for name in client.scan_iter(f"{prefix}:*"):
+        client.delete(name)
+
+
+@pytest.mark.django_db
+class TestWithRedis:
+    def test_pages_from_redis_equal_those_drawn_afresh_and_follow_writes(
+        self, redis_cache, coordinator, board_case, case_data, settings
+    ):
+        client = client_for(coordinator)
+        for url in pages_for(board_case):
+            drawn = page(client, url)
+            assert page(client, url) == drawn, url
+            settings.PAGE_CACHE = False
+            assert page(client, url) == drawn, url
+            settings.PAGE_CACHE = True
+        assert cache.get(revisions.case_page(board_case.pk))  # the tokens are in Redis
+        case_create(data=case_data(case_number="MBC-0002", hospital_number="H2"), user=coordinator)
+        assert "MBC-0002" in page(client, "/")
+        Meeting.objects.create(date=timezone.localdate() + dt.timedelta(days=3), title="Soon MDT")
+        assert "Soon MDT" in page(client, f"/cases/{board_case.pk}/")

@@ -178,6 +178,8 @@ def test_a_follow_up_written_through_one_changes_the_other(servers):
     one, two = servers["ports"]
     token = servers["token"]
     before = json.loads(_get(two, SUMMARY, token)[1])
+    listed = json.loads(_get(two, "/api/v1/cases/?q=SCALE-OUT", token)[1])  # now cached
+    assert listed["count"] == 0
     # A new patient, and her follow-up, through the first server.
     from tests.conftest import BASE_CASE
 
@@ -203,3 +205,7 @@ def test_a_follow_up_written_through_one_changes_the_other(servers):
     after_one = json.loads(_get(one, SUMMARY, token)[1])
     assert after_two["n"] == before["n"] + 1
     assert after_one == after_two
+    # The cached case list of the second server moved with the write through the first.
+    listed = json.loads(_get(two, "/api/v1/cases/?q=SCALE-OUT", token)[1])
+    assert [c["id"] for c in listed["results"]] == [case["id"]]
+    assert listed == json.loads(_get(one, "/api/v1/cases/?q=SCALE-OUT", token)[1])
