@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -83,10 +84,18 @@ def similar_panel(request, pk: int):
     shows it in place when its figures are cached, else loads it from here (with
     static/js/similar_panel.js; without JavaScript, a link opens this page)."""
     _check(request.user)
-    case = get_object_or_404(Case.objects.live(), pk=pk)
-    return render(
-        request, "outcomes/similar_panel.html", {"case": case, "similar": similar_patients(case)}
+    case = get_object_or_404(Case.objects.live().only("case_number", *SIMILAR_FIELDS), pk=pk)
+    # The panel as drawn, kept under the cohort revision and the case's group.
+    panel = fragments.cached(
+        request,
+        "similar-panel-page",
+        similar_inputs(case),
+        (revisions.COHORT,),
+        lambda extra: render_to_string(
+            "outcomes/_similar_patients.html", {"similar": similar_patients(case)} | extra, request
+        ),
     )
+    return render(request, "outcomes/similar_panel.html", {"case": case, "panel": panel})
 
 
 @require_safe

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from board.models import AgendaItem, Meeting
@@ -69,7 +70,14 @@ def board_case(coordinator, oncologist, case_data):
 
 
 def pages_for(case) -> list[str]:
-    return [f"/cases/{case.pk}/", "/", "/?q=MBC", f"/?category={case.category}"]
+    return [
+        f"/cases/{case.pk}/",
+        "/",
+        "/?q=MBC",
+        f"/?category={case.category}",
+        reverse("outcomes-similar-panel", args=[case.pk]),
+        f"/outcomes/similar/{case.pk}.svg",
+    ]
 
 
 @pytest.mark.django_db
@@ -210,6 +218,23 @@ class TestAWriteChangesTheNextPage:
 
 @pytest.mark.django_db
 class TestTheListsFollowWrites:
+    def test_a_similar_patient_changes_the_similar_panel_and_chart(
+        self, coordinator, board_case, case_data
+    ):
+        client = client_for(coordinator)
+        urls = pages_for(board_case)[-2:]
+        before = [page(client, url) for url in urls]
+        other = case_create(data=case_data(case_number="MBC-0002"), user=coordinator)
+        services.follow_up_save(
+            case_id=other.pk,
+            data={"last_contact_date": "2024-12-01", "vital_status": "alive"},
+            version=other.version,
+            user=coordinator,
+        )
+        after = [page(client, url) for url in urls]
+        assert after[0] != before[0] and after[1] != before[1]
+        assert "1 patient" in after[0] or "n=1" in after[1]
+
     def test_a_new_case_shows_in_the_list_search_and_api(self, coordinator, case_data):
         client = client_for(coordinator)
         case_create(data=case_data(case_number="MBC-0001"), user=coordinator)
