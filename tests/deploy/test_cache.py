@@ -51,12 +51,17 @@ def redis_available() -> bool:
         return False
 
 
-def test_with_redis_url_the_cache_is_redis(tmp_path):
+def require_redis() -> None:
+    """Skip the calling test without a Redis server; fail it instead under MBC_REQUIRE_REDIS=1."""
     if not redis_available():
         message = f"no Redis server answers at {REDIS_URL} (set MBC_TEST_REDIS_URL)"
         if os.environ.get("MBC_REQUIRE_REDIS") == "1":
             pytest.fail(f"MBC_REQUIRE_REDIS=1 but {message}")
         pytest.skip(message)
+
+
+def test_with_redis_url_the_cache_is_redis(tmp_path):
+    require_redis()
     env = {
         "MBC_DEVELOPMENT": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path}/no-tables.sqlite3",  # not used by the cache

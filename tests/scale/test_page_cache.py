@@ -308,18 +308,13 @@ class TestEntries:
 @pytest.fixture
 def redis_cache(settings):
     """The production cache: Redis (MBC_TEST_REDIS_URL), under a prefix of this test's."""
-    import os
     import uuid
 
     import redis
 
-    from tests.deploy.test_cache import REDIS_URL, redis_available
+    from tests.deploy.test_cache import REDIS_URL, require_redis
 
-    if not redis_available():
-        message = f"no Redis server answers at {REDIS_URL} (set MBC_TEST_REDIS_URL)"
-        if os.environ.get("MBC_REQUIRE_REDIS") == "1":
-            pytest.fail(f"MBC_REQUIRE_REDIS=1 but {message}")
-        pytest.skip(message)
+    require_redis()
     prefix = f"mbc-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
