@@ -19,8 +19,6 @@ a hospital's IT team should they suspect the cache).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -41,9 +39,7 @@ def enabled() -> bool:
 
 
 def key(kind: str, inputs: Any) -> str:
-    text = json.dumps(inputs, sort_keys=True, default=str, separators=(",", ":"))
-    digest = hashlib.sha256(f"{revisions.code_revision()}:{text}".encode()).hexdigest()[:40]
-    return f"fragment:{kind}:{digest}"
+    return f"fragment:{kind}:{revisions.digest(inputs, 40)}"
 
 
 def lookup(
@@ -89,12 +85,7 @@ def cached(
     `extra_context` into its template's context (it carries the CSRF placeholder)."""
     if not enabled():
         return mark_safe(draw({}))
-    entry = key(kind, inputs)
-    values, current = lookup({"body": (entry, tokens)})
-    html = values["body"]
-    if html is None:
-        html = draw({"csrf_token": PLACEHOLDER})
-        store(entry, tokens, current, html)
+    html = cached_value(kind, inputs, tokens, lambda: draw({"csrf_token": PLACEHOLDER}))
     return with_token(request, html)
 
 

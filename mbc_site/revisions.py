@@ -23,9 +23,11 @@ The names in use:
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -74,17 +76,29 @@ def code_revision() -> str:
     if _code is None:
         digest = hashlib.sha256()
         root = Path(settings.BASE_DIR)
-        folders = [root / "templates"] + [
-            root / app for app in ("mbc_site", "recurrence", "evidence", "outcomes", "board")
-        ]
-        folders.append(root / "interop")
+        folders = (
+            "templates",
+            "mbc_site",
+            "recurrence",
+            "evidence",
+            "outcomes",
+            "board",
+            "interop",
+        )
         for folder in folders:
-            for path in sorted(folder.rglob("*")):
+            for path in sorted((root / folder).rglob("*")):
                 if path.suffix in (".py", ".html", ".json", ".md") and path.is_file():
                     digest.update(str(path.relative_to(root)).encode())
                     digest.update(path.read_bytes())
         _code = digest.hexdigest()[:16]
     return _code
+
+
+def digest(inputs: Any, length: int) -> str:
+    """A digest of plain data (str, numbers, lists, dicts) and the code's revision, for a
+    cache key that names no input (a search term stays out of the cache's keys)."""
+    text = json.dumps(inputs, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(f"{code_revision()}:{text}".encode()).hexdigest()[:length]
 
 
 def track(model, names_of) -> None:

@@ -5,8 +5,6 @@ can be cached under it and is never served after the data it came from changed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -36,11 +34,9 @@ def derived_key(kind: str, *inputs: Any, revision: str | None = None) -> str:
     """A cache key for a result derived from the cohort: its kind, the current revision
     (or `revision`, when the caller has just read it) and a digest of its inputs (plain
     data: str, numbers, lists, dicts)."""
-    text = json.dumps(inputs, sort_keys=True, default=str, separators=(",", ":"))
-    # The code's revision too: a release that draws or computes differently reads none of
-    # what the previous one left in a shared cache.
-    digest = hashlib.sha256(f"{revisions.code_revision()}:{text}".encode()).hexdigest()[:32]
-    return f"outcomes:{kind}:{revision or cohort_revision()}:{digest}"
+    # The code's revision is in the digest: a release that draws or computes differently
+    # reads none of what the previous one left in a shared cache.
+    return f"outcomes:{kind}:{revision or cohort_revision()}:{revisions.digest(inputs, 32)}"
 
 
 def peek(kind: str, inputs: tuple, *, revision: str | None = None):

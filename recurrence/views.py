@@ -22,6 +22,7 @@ from outcomes.similar import (
     similar_patients_if_cached,
 )
 from recurrence import drafts, presentation, roles, services
+from recurrence.api import visible_cases
 from recurrence.forms import CaseEntry, CaseFilterForm
 from recurrence.guideline import SOURCES, CaseRefused, derive_facts, recommend
 from recurrence.models import Case, CaseChange
@@ -170,9 +171,7 @@ def _case_for_page(pk: int, user) -> Case:
     cases = Case.objects.select_related(
         "created_by", "updated_by", "follow_up", "archived_by"
     ).prefetch_related("sites", "treatments", Prefetch("changes", queryset=history))
-    if not roles.has_role(user, roles.ADMINISTRATOR):
-        cases = cases.live()
-    return get_object_or_404(cases, pk=pk)
+    return get_object_or_404(visible_cases(user, cases), pk=pk)
 
 
 # Where the similar-patients panel goes in the cached body (it has a cache of its own).
@@ -191,9 +190,8 @@ def case_detail(request, pk: int):
     library stay. The similar-patients panel has an entry of its own, valid while the
     cohort revision stays. So the page costs a row and one cache read until one moves."""
     _check(request.user)
-    admin = roles.has_role(request.user, roles.ADMINISTRATOR)
-    cases = Case.objects.all() if admin else Case.objects.live()  # as _case_for_page
-    head = get_object_or_404(cases.only(*_HEAD_FIELDS, *SIMILAR_FIELDS), pk=pk)
+    cases = visible_cases(request.user, Case.objects.only(*_HEAD_FIELDS, *SIMILAR_FIELDS))
+    head = get_object_or_404(cases, pk=pk)
     if not fragments.enabled():
         body = _case_body(request, pk, {})
         similar = _similar_panel(request, head, similar_patients_if_cached(head))
